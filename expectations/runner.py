@@ -1,0 +1,136 @@
+"""Validate a batch (a DataFrame taken from staging or DuckDB) and keep results and Data Docs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from great_expectations.core import ExpectationSuite
+
+logger = logging.getLogger(__name__)
+MAX_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    """One expectation's verdict on one batch, as stored in ``dq_results``."""
+
+    run_id: str
+    suite: str
+    expectation_id: str
+    expectation_type: str
+    column_name: str | None
+    severity: str
+    success: bool
+    observed_value: str | None
+    element_count: int | None
+    unexpected_count: int | None
+    unexpected_examples: str | None
+    validated_at: datetime
+
+
+@dataclass(frozen=True)
+class QuarantinedRow:
+    """A row held back from its table, with the expectations it failed; stored in ``dq_quarantine``."""
+
+    run_id: str
+    table_name: str
+    row_key: str
+    reasons: str
+    row_json: str
+    quarantined_at: datetime
+
+
+@dataclass
+class Validation:
+    """A suite's verdict on a batch and the rows that failed a critical expectation, with why."""
+
+    suite: str
+    outcomes: list[ExpectationOutcome]
+    bad_rows: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def failed_critical(self) -> list[str]:
+        """Ids of the critical expectations that failed."""
+        return [o.expectation_id for o in self.outcomes if not o.success and o.severity == "critical"]
+
+    @property
+    def failed_warnings(self) -> list[str]:
+        """Ids of the warning expectations that failed."""
+        return [o.expectation_id for o in self.outcomes if not o.success and o.severity != "critical"]
+
+
+def validate_frame(df: pd.DataFrame, suite: ExpectationSuite, *, project_dir: Path, run_id: str,
+                   now: datetime, build_docs: bool = True) -> Validation:
+    """Run the suite on the DataFrame in the data folder's GX project; update Data Docs."""
+    import great_expectations as gx
+
+    context = gx.get_context(mode="file", project_root_dir=str(project_dir))
+    source = context.data_sources.add_or_update_pandas(name="parley_batches")
+    asset = _asset(source, suite.name)
+    batch_definition = _batch_definition(asset)
+    suite = context.suites.add_or_update(suite)
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=f"{suite.name}_batch", data=batch_definition, suite=suite)
+    )
+    actions = [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")] if build_docs else []
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(name=f"{suite.name}_checkpoint", validation_definitions=[definition], actions=actions,
+                      result_format={"result_format": "COMPLETE"})
+    )
+    result = checkpoint.run(batch_parameters={"dataframe": df}, run_id=_gx_run_id(run_id, suite.name))
+    validation = Validation(suite=suite.name, outcomes=[])
+    for suite_result in result.run_results.values():
+        for item in suite_result.results:
+            _collect(item, validation, run_id=run_id, suite_name=suite.name, now=now)
+    return validation
+
+
+def _asset(source: Any, name: str) -> Any:
+    try:
+        return source.get_asset(name)
+    except LookupError:
+        return source.add_dataframe_asset(name=name)
+
+
+def _batch_definition(asset: Any) -> Any:
+    try:
+        return asset.get_batch_definition("whole_batch")
+    except (KeyError, LookupError):
+        return asset.add_batch_definition_whole_dataframe("whole_batch")
+
+
+def _gx_run_id(run_id: str, suite: str) -> Any:
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    return RunIdentifier(run_name=f"{run_id}:{suite}")
+
+
+def _collect(item: Any, validation: Validation, *, run_id: str, suite_name: str, now: datetime) -> None:
+    config = item.expectation_config
+    kwargs = config.kwargs
+    column = kwargs.get("column")
+    severity = str(getattr(config, "severity", "critical")).split(".")[-1].lower()
+    res = item.result or {}
+    unexpected = res.get("partial_unexpected_list") or []
+    observed = res.get("observed_value")
+    expectation_id = f"{config.type}:{column}" if column else config.type
+    if item.exception_info and item.exception_info.get("raised_exception"):
+        observed = f"error: {item.exception_info.get('exception_message')}"
+    validation.outcomes.append(ExpectationOutcome(
+        run_id=run_id, suite=suite_name, expectation_id=expectation_id, expectation_type=config.type,
+        column_name=column, severity=severity, success=bool(item.success),
+        observed_value=None if observed is None else json.dumps(observed, default=str)[:1000],
+        element_count=res.get("element_count"), unexpected_count=res.get("unexpected_count"),
+        unexpected_examples=json.dumps(unexpected[:MAX_EXAMPLES], default=str) if unexpected else None,
+        validated_at=now,
+    ))
+    if not item.success and severity == "critical":
+        for index in res.get("unexpected_index_list") or []:
+            validation.bad_rows.setdefault(int(index), []).append(expectation_id)

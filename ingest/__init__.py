@@ -1,0 +1,1 @@
+"""Getting articles in: sources, feeds, polite HTTP fetching, text extraction and the seed documents."""

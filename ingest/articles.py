@@ -1,0 +1,80 @@
+"""Build warehouse articles from fetched pages: decode, extract, identify, de-duplicate."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ingest.extract import EXTRACTOR_VERSION, Extracted, decode_html, extract_article
+from ingest.pages import read_raw
+from ingest.records import Article, FetchedPage, IngestError
+from ingest.urls import article_id_for, canonical_url
+
+logger = logging.getLogger(__name__)
+
+
+def build_articles(pages: Iterable[FetchedPage], *, home: Path, run_id: str,
+                   now: datetime) -> tuple[list[Article], list[IngestError]]:
+    """Extract every page; pages without an article become errors, repeats are dropped."""
+    articles: list[Article] = []
+    errors: list[IngestError] = []
+    seen: set[str] = set()
+    for page in pages:
+        try:
+            html = decode_html(read_raw(home, page.raw.path), page.charset)
+            extracted = extract_article(html, url=page.raw.final_url)
+        except Exception as exc:  # noqa: BLE001 - one bad page must not stop the batch
+            errors.append(_error(page, run_id, now, type(exc).__name__, f"extraction crashed: {exc}"))
+            continue
+        if extracted is None:
+            errors.append(_error(page, run_id, now, "no_article", f"no article text found in {page.raw.final_url}"))
+            continue
+        article = to_article(page, extracted)
+        if article.article_id in seen or article.text_hash in seen:
+            logger.info("dropping in-batch duplicate %s", article.url)
+            continue
+        seen |= {article.article_id, article.text_hash}
+        articles.append(article)
+    return articles, errors
+
+
+def to_article(page: FetchedPage, extracted: Extracted) -> Article:
+    """Combine feed metadata and extracted metadata; the feed wins where it is more precise."""
+    url = _canonical(page.raw.final_url, extracted.canonical_url)
+    text = extracted.text
+    return Article(
+        article_id=article_id_for(url),
+        source_id=page.entry.source_id,
+        url=url,
+        title=extracted.title or page.entry.title,
+        authors=page.entry.authors or extracted.authors,
+        published_at=page.entry.published_at or extracted.published_at,
+        fetched_at=page.raw.fetched_at,
+        language=extracted.language,
+        site_name=extracted.site_name,
+        text=text,
+        word_count=len(text.split()),
+        text_hash=hashlib.sha256(text.encode()).hexdigest(),
+        extractor=extracted.method,
+        extractor_version=EXTRACTOR_VERSION,
+        raw_id=page.raw.raw_id,
+        is_seed=False,
+        feed_guid=page.entry.guid,
+    )
+
+
+def _canonical(final_url: str, declared: str | None) -> str:
+    # A page may only name a canonical URL on its own host: another host could hijack an id.
+    if declared and urlsplit(declared).scheme in {"http", "https"}:
+        if (urlsplit(declared).hostname or "").lower() == (urlsplit(final_url).hostname or "").lower():
+            return canonical_url(declared)
+    return canonical_url(final_url)
+
+
+def _error(page: FetchedPage, run_id: str, now: datetime, kind: str, message: str) -> IngestError:
+    return IngestError(run_id=run_id, stage="extract", error_class=kind, message=message, occurred_at=now,
+                       source_id=page.entry.source_id, url=page.entry.url)

@@ -1,0 +1,90 @@
+"""Turn a fetched HTML page into clean article text and metadata with trafilatura."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+
+import trafilatura
+from trafilatura.utils import decode_file
+
+logger = logging.getLogger(__name__)
+
+EXTRACTOR = "trafilatura"
+EXTRACTOR_VERSION = version("trafilatura")
+# Below this many characters a page is more likely a teaser or a wall than an article body.
+MIN_TEXT_CHARS = 250
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What trafilatura found in a page; ``method`` says which pass produced the text."""
+
+    text: str
+    title: str | None
+    authors: tuple[str, ...]
+    published_at: datetime | None
+    language: str | None
+    site_name: str | None
+    canonical_url: str | None
+    method: str
+
+
+def decode_html(body: bytes, declared_charset: str | None) -> str:
+    """Decode a page with its declared charset when that works, else by detection."""
+    if declared_charset:
+        try:
+            codecs.lookup(declared_charset)
+            return body.decode(declared_charset)
+        except (LookupError, UnicodeDecodeError):
+            logger.info("declared charset %s does not decode the page; detecting", declared_charset)
+    return decode_file(body)
+
+
+def extract_article(html: str, *, url: str) -> Extracted | None:
+    """Extract the main text and metadata; retry in recall mode when the first pass is too short."""
+    first = _run(html, url, favor_recall=False)
+    if first is not None and len(first.text) >= MIN_TEXT_CHARS:
+        return first
+    second = _run(html, url, favor_recall=True)
+    candidates = [c for c in (first, second) if c is not None]
+    return max(candidates, key=lambda c: len(c.text), default=None)
+
+
+def _run(html: str, url: str, *, favor_recall: bool) -> Extracted | None:
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+        favor_recall=favor_recall, as_dict=True,
+    )
+    if not doc or not (doc.get("text") or "").strip():
+        return None
+    assert isinstance(doc, dict)
+    return Extracted(
+        text=doc["text"].strip(),
+        title=(doc.get("title") or None),
+        authors=_split_authors(doc.get("author")),
+        published_at=_parse_date(doc.get("date")),
+        language=(doc.get("language") or None),
+        site_name=(doc.get("sitename") or None),
+        canonical_url=(doc.get("url") or None),
+        method=f"{EXTRACTOR}:{'recall' if favor_recall else 'default'}",
+    )
+
+
+def _split_authors(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(a.strip() for a in value.replace(" and ", ";").split(";") if a.strip())
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

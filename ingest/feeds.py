@@ -1,0 +1,125 @@
+"""Poll RSS/Atom feeds: Parley fetches the bytes, feedparser only parses them."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from ingest.http import FetchError, HttpFetcher
+from ingest.records import FeedEntry, FeedPoll
+from ingest.sources import Source
+from ingest.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the warehouse remembers of a source between polls."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    feed_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """Entries of a feed, and the parser's complaint if the XML was malformed."""
+
+    entries: list[FeedEntry]
+    warning: str | None
+
+
+def parse_feed(content: bytes, *, source_id: str, feed_url: str, max_entries: int = 500) -> ParsedFeed:
+    """Parse feed bytes into entries with a link; never fetches anything itself."""
+    parsed = feedparser.parse(content, sanitize_html=False, resolve_relative_uris=False)
+    warning = None
+    if parsed.get("bozo"):
+        warning = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"
+    if not parsed.entries and warning:
+        raise FetchError("malformed_feed", f"{feed_url}: not a readable feed ({warning})")
+    entries = [e for e in (_to_entry(raw, source_id) for raw in parsed.entries[:max_entries]) if e]
+    return ParsedFeed(entries, warning)
+
+
+def poll_source(source: Source, fetcher: HttpFetcher, state: FeedState, *, run_id: str,
+                known: frozenset[str], max_bytes: int, max_entries: int,
+                now: datetime) -> tuple[FeedPoll, list[FeedEntry]]:
+    """Poll one feed conditionally; return the poll record and the entries not in ``known``."""
+    started = time.monotonic()
+    base = {"poll_id": f"{run_id}|{source.source_id}", "run_id": run_id,
+            "source_id": source.source_id, "polled_at": now}
+    headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
+    if state.etag:
+        headers["If-None-Match"] = state.etag
+    if state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    try:
+        result = fetcher.fetch(source.feed_url, headers=headers, max_bytes=max_bytes)
+        validators = {"etag": result.headers.get("etag"), "last_modified": result.headers.get("last-modified")}
+        if result.status == 304:
+            return FeedPoll(**base, status="not_modified", http_status=304,
+                            duration_s=time.monotonic() - started, **_keep(state, validators)), []
+        body_hash = hashlib.sha256(result.body).hexdigest()
+        if body_hash == state.feed_hash:
+            return FeedPoll(**base, status="unchanged", http_status=result.status,
+                            duration_s=time.monotonic() - started, feed_hash=body_hash,
+                            **_keep(state, validators)), []
+        parsed = parse_feed(result.body, source_id=source.source_id, feed_url=source.feed_url,
+                            max_entries=max_entries)
+    except FetchError as exc:
+        logger.warning("poll of %s failed: %s", source.feed_url, exc)
+        return FeedPoll(**base, status="failed", http_status=exc.status, error_class=exc.kind,
+                        error=str(exc), duration_s=time.monotonic() - started,
+                        etag=state.etag, last_modified=state.last_modified,
+                        feed_hash=state.feed_hash), []
+    new = list(_unseen(parsed.entries, known))
+    poll = FeedPoll(**base, status="ok", http_status=result.status, entries_seen=len(parsed.entries),
+                    entries_new=len(new), duration_s=time.monotonic() - started,
+                    error_class="malformed_feed" if parsed.warning else None, error=parsed.warning,
+                    feed_hash=body_hash, **validators)
+    return poll, new
+
+
+def _keep(state: FeedState, validators: dict[str, str | None]) -> dict[str, str | None]:
+    return {"etag": validators["etag"] or state.etag,
+            "last_modified": validators["last_modified"] or state.last_modified}
+
+
+def _unseen(entries: Iterable[FeedEntry], known: frozenset[str]) -> Iterable[FeedEntry]:
+    seen: set[str] = set()
+    for entry in entries:
+        keys = {canonical_url(entry.url)} | ({entry.guid} if entry.guid else set())
+        if keys & known or keys & seen:
+            continue
+        seen |= keys
+        yield entry
+
+
+def _to_entry(raw: Any, source_id: str) -> FeedEntry | None:
+    link = raw.get("link") or ""
+    if not link.startswith(("http://", "https://")):
+        return None
+    authors = tuple(a.get("name") for a in raw.get("authors", []) if a.get("name")) or (
+        (raw.get("author"),) if raw.get("author") else ()
+    )
+    return FeedEntry(source_id=source_id, url=link, guid=raw.get("id") or None,
+                     title=raw.get("title") or None, published_at=_struct_to_dt(
+                         raw.get("published_parsed") or raw.get("updated_parsed")), authors=authors)
+
+
+def _struct_to_dt(value: time.struct_time | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    except (OverflowError, ValueError, TypeError):
+        return None

@@ -1,0 +1,1 @@
+"""Parley: settings, the pipeline's step functions and the ``parley`` command."""

@@ -1,0 +1,75 @@
+"""The ``parley`` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from parley.settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe every sub-command and its flags."""
+    parser = argparse.ArgumentParser(prog="parley", description=__doc__)
+    home = argparse.ArgumentParser(add_help=False)
+    home.add_argument("--home", type=Path, help="data folder (default: $PARLEY_HOME or ./data)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", parents=[home], help="run the ingest DAG once, now")
+    run.add_argument("--sources", type=Path, help="sources TOML file (default: $PARLEY_SOURCES)")
+    run.add_argument("--feed", action="append", default=[], metavar="URL",
+                     help="poll just this feed (repeatable); overrides the sources file")
+    return parser
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    """Apply command-line overrides to the environment's settings."""
+    settings = Settings.from_env()
+    changes: dict[str, object] = {}
+    if getattr(args, "home", None):
+        changes["home"] = args.home.resolve()
+    if getattr(args, "sources", None):
+        changes["sources_file"] = args.sources.resolve()
+    if getattr(args, "feed", None):
+        changes["feeds"] = tuple(args.feed)
+    return settings.with_overrides(**changes) if changes else settings
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run one ingest through the real DAG and print what it did."""
+    from ingest.sources import SourcesFileError
+    from parley.airflow_runner import run_ingest_once
+    from parley.pipeline import configured_sources
+    from parley.report import format_run_report, read_run_report
+
+    settings = settings_for(args)
+    try:
+        configured_sources(settings)
+    except SourcesFileError as exc:
+        print(f"parley run: {exc}", file=sys.stderr)
+        return 2
+    outcome = run_ingest_once(settings)
+    report = read_run_report(settings.warehouse_path, outcome.run_id)
+    print(format_run_report(report, warehouse=settings.warehouse_path, data_docs=settings.data_docs_index))
+    if outcome.state != "success":
+        failed = ", ".join(f"{task} ({why})" for task, why in outcome.failed_tasks.items())
+        print(f"run {outcome.state}: {failed}", file=sys.stderr)
+        return 1
+    return 0
+
+
+COMMANDS = {"run": cmd_run}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``parley`` console script."""
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,209 @@
+"""The steps of one ingest run as plain functions; each DAG task calls exactly one of them.
+
+Steps hand data to each other through files in ``staging/<run>/`` and return small summaries.
+Only ``load_step`` opens the warehouse for writing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ingest.records import Article, FeedEntry, FetchedPage
+from ingest.sources import Source, load_sources, seed_source, sources_for_feeds
+from ingest.staging import read_rows, write_rows
+from parley.settings import SEEDS_DIR, Settings
+
+logger = logging.getLogger(__name__)
+
+
+class QualityGateError(RuntimeError):
+    """Critical expectations failed on this run's batch; the message names them."""
+
+
+@dataclass(frozen=True)
+class RunPaths:
+    """The staging files of one run."""
+
+    root: Path
+
+    def __getattr__(self, name: str) -> Path:
+        return self.root / f"{name}.jsonl"
+
+    @property
+    def stages(self) -> Path:
+        """Folder of per-stage timing files."""
+        return self.root / "stages"
+
+    @property
+    def verdict(self) -> Path:
+        """The validation verdict the quality gate reads."""
+        return self.root / "verdict.json"
+
+
+def run_paths(settings: Settings, run_id: str) -> RunPaths:
+    """Locate (and create) the staging folder of a run."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
+    root = settings.staging_dir / safe
+    root.mkdir(parents=True, exist_ok=True)
+    return RunPaths(root)
+
+
+@contextmanager
+def stage(paths: RunPaths, name: str, run_id: str) -> Iterator[dict[str, int]]:
+    """Time a step and record its counts (``items_in``/``items_out``) for ``pipeline_runs``."""
+    counts = {"items_in": 0, "items_out": 0}
+    started, clock = datetime.now().astimezone(), time.monotonic()
+    error = None
+    try:
+        yield counts
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        paths.stages.mkdir(parents=True, exist_ok=True)
+        record = {"run_id": run_id, "stage": name, "started_at": started.isoformat(),
+                  "finished_at": datetime.now().astimezone().isoformat(),
+                  "status": "failed" if error else "success", "duration_s": time.monotonic() - clock,
+                  "error": error, **counts}
+        (paths.stages / f"{name}.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+def configured_sources(settings: Settings) -> list[Source]:
+    """The feeds of this run: ``--feed`` URLs when given, else the sources file."""
+    return sources_for_feeds(settings.feeds) if settings.feeds else load_sources(settings.sources_file)
+
+
+def poll_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
+    """Poll every configured feed; stage the unseen entries and one poll record per source."""
+    from ingest.feeds import poll_source
+    from ingest.http import HttpFetcher
+    from warehouse.state import known_keys, feed_states
+
+    paths = run_paths(settings, run_id)
+    with stage(paths, "poll", run_id) as counts:
+        sources = configured_sources(settings)
+        write_rows(paths.sources, [seed_source(), *sources])
+        known, states = known_keys(settings.warehouse_path), feed_states(settings.warehouse_path)
+        polls, entries = [], []
+        with HttpFetcher(settings.user_agent, _limits(settings)) as fetcher:
+            for source in sources:
+                poll, new = poll_source(source, fetcher, states.get(source.source_id, _no_state()),
+                                        run_id=run_id, known=known, max_bytes=settings.max_feed_bytes,
+                                        max_entries=settings.max_entries_per_feed, now=now)
+                polls.append(poll)
+                entries.extend(new)
+        write_rows(paths.polls, polls)
+        write_rows(paths.entries, entries)
+        counts.update(items_in=len(sources), items_out=len(entries))
+    failed = {p.source_id: p.error for p in polls if p.status == "failed"}
+    return {"sources": len(sources), "failed": failed, "new_entries": len(entries)}
+
+
+def fetch_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
+    """Fetch the staged entries' pages and keep their raw bodies."""
+    from ingest.http import HttpFetcher
+    from ingest.pages import fetch_pages
+
+    paths = run_paths(settings, run_id)
+    with stage(paths, "fetch", run_id) as counts:
+        entries = read_rows(paths.entries, FeedEntry)
+        with HttpFetcher(settings.user_agent, _limits(settings)) as fetcher:
+            pages, errors = fetch_pages(entries, fetcher, home=settings.home, run_id=run_id, now=now)
+        write_rows(paths.pages, pages)
+        write_rows(paths.fetch_errors, errors)
+        counts.update(items_in=len(entries), items_out=len(pages))
+    return {"pages": len(pages), "errors": len(errors)}
+
+
+def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
+    """Extract articles from the fetched pages and add the seed documents."""
+    from ingest.articles import build_articles
+    from ingest.seeds import load_seeds
+    from warehouse.state import stored_articles
+
+    paths = run_paths(settings, run_id)
+    with stage(paths, "extract", run_id) as counts:
+        pages = read_rows(paths.pages, FetchedPage)
+        articles, errors = build_articles(pages, home=settings.home, run_id=run_id, now=now)
+        stored = stored_articles(settings.warehouse_path)
+        # Articles already in the warehouse (same id, URL or text) cost nothing downstream.
+        batch = [a for a in [*load_seeds(SEEDS_DIR), *articles]
+                 if not {a.article_id, a.url, a.text_hash} & stored]
+        write_rows(paths.articles, batch)
+        write_rows(paths.extract_errors, errors)
+        counts.update(items_in=len(pages), items_out=len(batch))
+    return {"articles": len(batch), "errors": len(errors)}
+
+
+def tag_step(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Tag entity mentions in the staged articles."""
+    from transforms.entities import extract_entities
+
+    paths = run_paths(settings, run_id)
+    with stage(paths, "tag", run_id) as counts:
+        articles = read_rows(paths.articles, Article)
+        mentions = write_rows(paths.mentions, extract_entities((a.article_id, a.text) for a in articles))
+        counts.update(items_in=len(articles), items_out=mentions)
+    return {"mentions": mentions}
+
+
+def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
+    """Validate the batch with Great Expectations; stage results and the rows to quarantine."""
+    from expectations.batch import validate_batch
+
+    paths = run_paths(settings, run_id)
+    with stage(paths, "validate", run_id) as counts:
+        articles = read_rows(paths.articles, Article)
+        verdict = validate_batch(articles, project_dir=settings.quality_dir, run_id=run_id, now=now,
+                                 results_path=paths.dq_results, quarantine_path=paths.quarantine)
+        paths.verdict.write_text(json.dumps(verdict), encoding="utf-8")
+        counts.update(items_in=len(articles), items_out=len(articles) - len(verdict["quarantined"]))
+    return verdict
+
+
+def load_step(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Write the run's staged rows into the warehouse in one transaction (the only writer)."""
+    from warehouse.batch import load_run
+
+    paths = run_paths(settings, run_id)
+    with stage(paths, "load", run_id) as counts:
+        summary = load_run(settings.warehouse_path, paths.root, run_id)
+        counts.update(items_in=summary["staged_articles"], items_out=summary["new_articles"])
+    from warehouse.batch import load_stage_stats
+
+    load_stage_stats(settings.warehouse_path, paths.stages, run_id)
+    return summary
+
+
+def quality_gate_step(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Fail the run, naming the expectations, when a critical one failed on its batch."""
+    verdict = json.loads(run_paths(settings, run_id).verdict.read_text(encoding="utf-8"))
+    if verdict["failed_critical"]:
+        raise QualityGateError(
+            f"critical expectations failed: {', '.join(verdict['failed_critical'])}; "
+            f"{len(verdict['quarantined'])} article(s) quarantined, see dq_quarantine and `parley dq`"
+        )
+    return verdict
+
+
+def _limits(settings: Settings) -> Any:
+    from ingest.http import FetchLimits
+
+    return FetchLimits(connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout,
+                       total_timeout=settings.total_timeout, max_bytes=settings.max_page_bytes)
+
+
+def _no_state() -> Any:
+    from ingest.feeds import FeedState
+
+    return FeedState()
+

@@ -1,0 +1,108 @@
+"""Where Parley keeps its data and how it talks to the outside, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCES_FILE = PROJECT_ROOT / "ingest" / "sources.toml"
+DEFAULT_DAGS_FOLDER = PROJECT_ROOT / "dags"
+SEEDS_DIR = PROJECT_ROOT / "warehouse" / "seeds"
+USER_AGENT = "ParleyBot/0.1 (+https://github.com/parley-talks/parley; peace-talks research crawler)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of a Parley run; ``from_env`` documents the variables."""
+
+    home: Path
+    sources_file: Path = DEFAULT_SOURCES_FILE
+    feeds: tuple[str, ...] = ()
+    schedule: str = "*/30 * * * *"
+    user_agent: str = USER_AGENT
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_page_bytes: int = 5_000_000
+    max_feed_bytes: int = 10_000_000
+    max_entries_per_feed: int = 500
+    warehouse_override: Path | None = field(default=None)
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The DuckDB file the loader writes."""
+        return self.warehouse_override or self.home / "warehouse.duckdb"
+
+    @property
+    def raw_dir(self) -> Path:
+        """Compressed raw pages, one file per body hash."""
+        return self.home / "raw"
+
+    @property
+    def staging_dir(self) -> Path:
+        """Per-run files handed from task to task (never XCom)."""
+        return self.home / "staging"
+
+    @property
+    def quality_dir(self) -> Path:
+        """Great Expectations project and its Data Docs."""
+        return self.home / "quality"
+
+    @property
+    def data_docs_index(self) -> Path:
+        """The Data Docs page to open in a browser."""
+        return self.quality_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+    @property
+    def airflow_home(self) -> Path:
+        """Airflow's home: its SQLite metadata DB and logs."""
+        return self.home / "airflow"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from ``PARLEY_*`` variables, falling back to defaults."""
+        env = os.environ if env is None else env
+        defaults = cls(home=Path())
+        warehouse = env.get("PARLEY_DUCKDB_PATH")
+        return cls(
+            home=Path(env.get("PARLEY_HOME", "data")).resolve(),
+            sources_file=Path(env.get("PARLEY_SOURCES", str(DEFAULT_SOURCES_FILE))).resolve(),
+            feeds=tuple(u for u in env.get("PARLEY_FEEDS", "").split() if u),
+            schedule=env.get("PARLEY_SCHEDULE", defaults.schedule),
+            user_agent=env.get("PARLEY_USER_AGENT", defaults.user_agent),
+            connect_timeout=float(env.get("PARLEY_CONNECT_TIMEOUT", defaults.connect_timeout)),
+            read_timeout=float(env.get("PARLEY_READ_TIMEOUT", defaults.read_timeout)),
+            total_timeout=float(env.get("PARLEY_TOTAL_TIMEOUT", defaults.total_timeout)),
+            max_page_bytes=int(env.get("PARLEY_MAX_PAGE_BYTES", defaults.max_page_bytes)),
+            max_feed_bytes=int(env.get("PARLEY_MAX_FEED_BYTES", defaults.max_feed_bytes)),
+            max_entries_per_feed=int(
+                env.get("PARLEY_MAX_ENTRIES_PER_FEED", defaults.max_entries_per_feed)
+            ),
+            warehouse_override=Path(warehouse).resolve() if warehouse else None,
+        )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """Return a copy with some fields replaced (command-line flags)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def to_env(self) -> dict[str, str]:
+        """Render these settings as ``PARLEY_*`` variables for a child process or DAG run."""
+        env = {
+            "PARLEY_HOME": str(self.home),
+            "PARLEY_SOURCES": str(self.sources_file),
+            "PARLEY_FEEDS": " ".join(self.feeds),
+            "PARLEY_SCHEDULE": self.schedule,
+            "PARLEY_USER_AGENT": self.user_agent,
+            "PARLEY_CONNECT_TIMEOUT": str(self.connect_timeout),
+            "PARLEY_READ_TIMEOUT": str(self.read_timeout),
+            "PARLEY_TOTAL_TIMEOUT": str(self.total_timeout),
+            "PARLEY_MAX_PAGE_BYTES": str(self.max_page_bytes),
+            "PARLEY_MAX_FEED_BYTES": str(self.max_feed_bytes),
+            "PARLEY_MAX_ENTRIES_PER_FEED": str(self.max_entries_per_feed),
+        }
+        if self.warehouse_override:
+            env["PARLEY_DUCKDB_PATH"] = str(self.warehouse_override)
+        return env

@@ -1,0 +1,1 @@
+"""From clean text to structure: entity mentions, actor positions, text cleaning."""

@@ -1,0 +1,57 @@
+"""Load one run's staging folder into the warehouse in a single transaction."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from expectations.runner import ExpectationOutcome, QuarantinedRow
+from ingest.records import Article, FeedPoll, FetchedPage, IngestError, Mention
+from ingest.sources import Source
+from ingest.staging import read_rows
+from warehouse import load
+from warehouse.db import connect
+from warehouse.migrate import migrate
+
+
+def load_run(warehouse: Path, staging: Path, run_id: str) -> dict[str, Any]:
+    """Migrate, then load sources, polls, raw pages, good articles, mentions, errors and DQ results."""
+    quarantined = {q.row_key for q in read_rows(staging / "quarantine.jsonl", QuarantinedRow)}
+    articles = [a for a in read_rows(staging / "articles.jsonl", Article) if a.article_id not in quarantined]
+    with connect(warehouse) as con:
+        migrate(con)
+        con.execute("begin transaction")
+        try:
+            load.upsert_sources(con, read_rows(staging / "sources.jsonl", Source))
+            polls = load.insert_polls(con, read_rows(staging / "polls.jsonl", FeedPoll))
+            load.insert_raw_pages(con, [p.raw for p in read_rows(staging / "pages.jsonl", FetchedPage)])
+            new_ids = load.insert_articles(con, articles, run_id)
+            mentions = [m for m in read_rows(staging / "mentions.jsonl", Mention) if m.article_id in new_ids]
+            mention_count = load.insert_mentions(con, mentions)
+            errors = [*read_rows(staging / "fetch_errors.jsonl", IngestError),
+                      *read_rows(staging / "extract_errors.jsonl", IngestError)]
+            load.insert_errors(con, errors)
+            outcomes = read_rows(staging / "dq_results.jsonl", ExpectationOutcome)
+            load.replace_run_rows(con, "dq_results", load.frame(outcomes, ExpectationOutcome), run_id)
+            quarantine = read_rows(staging / "quarantine.jsonl", QuarantinedRow)
+            load.replace_run_rows(con, "dq_quarantine", load.frame(quarantine, QuarantinedRow), run_id)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    return {"staged_articles": len(articles), "new_articles": len(new_ids), "mentions": mention_count,
+            "polls": polls, "errors": len(errors), "quarantined": len(quarantine)}
+
+
+def load_stage_stats(warehouse: Path, stages_dir: Path, run_id: str) -> int:
+    """Replace the run's ``pipeline_runs`` rows with the stage timings found in staging."""
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(stages_dir.glob("*.json"))]
+    df = pd.DataFrame.from_records(records)
+    if not df.empty:
+        for column in ("started_at", "finished_at"):
+            df[column] = pd.to_datetime(df[column], utc=True)
+    with connect(warehouse) as con:
+        return load.replace_run_rows(con, "pipeline_runs", df, run_id)

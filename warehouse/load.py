@@ -1,0 +1,162 @@
+"""Bulk, idempotent loading: DataFrames registered in DuckDB, new rows found by anti-join."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ingest.records import Article, FeedPoll, IngestError, Mention, RawPage
+from ingest.sources import Source
+
+
+def frame(rows: Sequence[Any], cls: type) -> pd.DataFrame:
+    """Turn dataclass rows into a DataFrame with one column per field, even when empty."""
+    columns = [f.name for f in dataclasses.fields(cls)]
+    records = [{k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(r).items()}
+               for r in rows]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) -> int:
+    """Add new sources and refresh the descriptive columns of known ones; health is kept."""
+    df = frame(list(sources), Source)
+    if df.empty:
+        return 0
+    con.register("batch_sources", df)
+    try:
+        con.execute("""
+            update sources set name = b.name, feed_url = b.feed_url, homepage = b.homepage, language = b.language
+            from batch_sources b where sources.source_id = b.source_id
+              and (sources.name, coalesce(sources.feed_url, ''), coalesce(sources.homepage, ''),
+                   coalesce(sources.language, ''))
+                  is distinct from (b.name, coalesce(b.feed_url, ''), coalesce(b.homepage, ''),
+                   coalesce(b.language, ''))""")
+        added = con.execute("""
+            insert into sources (source_id, name, kind, feed_url, homepage, language)
+            select source_id, name, kind, feed_url, homepage, language from batch_sources b
+            where not exists (select 1 from sources s where s.source_id = b.source_id)""").fetchone()
+    finally:
+        con.unregister("batch_sources")
+    return int(added[0]) if added else 0
+
+
+def insert_polls(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll]) -> int:
+    """Record polls once each and carry their outcome into the sources' health columns."""
+    df = frame(polls, FeedPoll)
+    if df.empty:
+        return 0
+    con.register("batch_polls", df)
+    try:
+        row = con.execute("""
+            insert into feed_polls (poll_id, run_id, source_id, polled_at, status, http_status, entries_seen,
+                                    entries_new, duration_s, error_class, error)
+            select poll_id, run_id, source_id, polled_at, status, http_status, entries_seen, entries_new,
+                   duration_s, error_class, error
+            from batch_polls b where not exists (select 1 from feed_polls p where p.poll_id = b.poll_id)
+            returning poll_id""").fetchall()
+        inserted = len(row)
+        con.execute("""
+            update sources set
+                etag = b.etag, last_modified = b.last_modified, feed_hash = b.feed_hash,
+                last_polled_at = b.polled_at,
+                last_success_at = case when b.status = 'failed' then sources.last_success_at else b.polled_at end,
+                consecutive_failures = case when b.status = 'failed' then sources.consecutive_failures + 1 else 0 end,
+                last_error = case when b.status = 'failed' then b.error else sources.last_error end
+            from batch_polls b
+            where sources.source_id = b.source_id
+              and b.poll_id in (select poll_id from feed_polls)
+              and (sources.last_polled_at is null or b.polled_at > sources.last_polled_at)""")
+    finally:
+        con.unregister("batch_polls")
+    return inserted
+
+
+def insert_new(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, keys: Sequence[str]) -> int:
+    """Insert the rows of ``df`` whose key columns are all absent from ``table``; return how many."""
+    if df.empty:
+        return 0
+    name = f"batch_{table}"
+    con.register(name, df)
+    try:
+        # Each key is checked on its own, so a row that repeats any unique key is skipped.
+        conditions = " and ".join(
+            f"not exists (select 1 from {table} t where t.{k} = b.{k})" for k in keys
+        )
+        cols = ", ".join(df.columns)
+        result = con.execute(f"insert into {table} ({cols}) select {cols} from {name} b where {conditions}")
+        row = result.fetchone()
+    finally:
+        con.unregister(name)
+    return int(row[0]) if row else 0
+
+
+def insert_raw_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage]) -> int:
+    """Record stored raw bodies once per hash."""
+    df = frame(pages, RawPage).drop_duplicates("raw_id")
+    return insert_new(con, "raw_pages", df, ["raw_id"])
+
+
+def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], run_id: str) -> set[str]:
+    """Insert articles not stored yet (neither id nor URL known); return the ids inserted."""
+    df = frame(articles, Article).drop_duplicates("article_id").drop_duplicates("url")
+    if df.empty:
+        return set()
+    df["run_id"] = run_id
+    stored = con.execute(
+        "select article_id, url from articles where article_id in (select unnest($ids)) "
+        "or url in (select unnest($urls))",
+        {"ids": df["article_id"].tolist(), "urls": df["url"].tolist()},
+    ).fetchall()
+    known = {value for row in stored for value in row}
+    new = df[~df["article_id"].isin(known) & ~df["url"].isin(known)]
+    insert_new(con, "articles", new, ["article_id", "url"])
+    return set(new["article_id"])
+
+
+def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: Sequence[Mention]) -> int:
+    """Insert mentions of stored articles, once per span."""
+    df = frame(mentions, Mention)
+    if df.empty:
+        return 0
+    df = df.drop_duplicates(["article_id", "start_char", "end_char"])
+    name = "batch_mentions"
+    con.register(name, df)
+    try:
+        cols = ", ".join(df.columns)
+        row = con.execute(f"""
+            insert into entity_mentions ({cols}) select {cols} from {name} b
+            where exists (select 1 from articles a where a.article_id = b.article_id)
+              and not exists (select 1 from entity_mentions m where m.article_id = b.article_id
+                              and m.start_char = b.start_char and m.end_char = b.end_char)""").fetchone()
+    finally:
+        con.unregister(name)
+    return int(row[0]) if row else 0
+
+
+def insert_errors(con: duckdb.DuckDBPyConnection, errors: Sequence[IngestError]) -> int:
+    """Record ingest failures once each."""
+    df = frame(errors, IngestError)
+    if df.empty:
+        return 0
+    df["error_id"] = [e.error_id for e in errors]
+    df = df.drop_duplicates("error_id")
+    return insert_new(con, "ingest_errors", df, ["error_id"])
+
+
+def replace_run_rows(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, run_id: str) -> int:
+    """Replace a run's rows of a per-run table (dq results, stage stats): re-running gives the same rows."""
+    con.execute(f"delete from {table} where run_id = ?", [run_id])
+    if df.empty:
+        return 0
+    name = f"batch_{table}"
+    con.register(name, df)
+    try:
+        cols = ", ".join(df.columns)
+        row = con.execute(f"insert into {table} ({cols}) select {cols} from {name}").fetchone()
+    finally:
+        con.unregister(name)
+    return int(row[0]) if row else 0

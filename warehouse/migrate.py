@@ -1,0 +1,49 @@
+"""Apply the versioned schema files in ``warehouse/migrations`` in order, once each."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import duckdb
+
+logger = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[Path]:
+    """List the migration files not yet recorded in ``schema_migrations``."""
+    _ensure_version_table(con)
+    applied = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+    return [p for p in sorted(MIGRATIONS_DIR.glob("*.sql")) if p.stem not in applied]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply pending migrations, each in its own transaction; return the versions applied."""
+    done = []
+    for path in pending_migrations(con):
+        sql = path.read_text(encoding="utf-8")
+        con.execute("begin transaction")
+        try:
+            con.execute(sql)
+            con.execute(
+                "insert into schema_migrations (version, checksum) values (?, ?)",
+                [path.stem, hashlib.sha256(sql.encode()).hexdigest()],
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        logger.info("applied migration %s", path.stem)
+        done.append(path.stem)
+    return done
+
+
+def _ensure_version_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """create table if not exists schema_migrations (
+            version varchar primary key,
+            checksum varchar not null,
+            applied_at timestamptz not null default current_timestamp)"""
+    )
