@@ -72,6 +72,7 @@ def validate_frame(df: pd.DataFrame, suite: ExpectationSuite, *, project_dir: Pa
     import great_expectations as gx
 
     context = gx.get_context(mode="file", project_root_dir=str(project_dir))
+    _quiet(context)
     source = context.data_sources.add_or_update_pandas(name="parley_batches")
     asset = _asset(source, suite.name)
     batch_definition = _batch_definition(asset)
@@ -90,6 +91,15 @@ def validate_frame(df: pd.DataFrame, suite: ExpectationSuite, *, project_dir: Pa
         for item in suite_result.results:
             _collect(item, validation, run_id=run_id, suite_name=suite.name, now=now)
     return validation
+
+
+def _quiet(context: Any) -> None:
+    # Progress bars flood task logs with carriage returns; the results table says everything.
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    if context.variables.progress_bars is None:
+        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        context.variables.save()
 
 
 def _asset(source: Any, name: str) -> Any:

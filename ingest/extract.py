@@ -11,6 +11,8 @@ from importlib.metadata import version
 import trafilatura
 from trafilatura.utils import decode_file
 
+from ingest.language import detect_language
+
 logger = logging.getLogger(__name__)
 
 EXTRACTOR = "trafilatura"
@@ -67,7 +69,7 @@ def _run(html: str, url: str, *, favor_recall: bool) -> Extracted | None:
         title=(doc.get("title") or None),
         authors=_split_authors(doc.get("author")),
         published_at=_parse_date(doc.get("date")),
-        language=(doc.get("language") or None),
+        language=detect_language(doc["text"], doc.get("language")),
         site_name=(doc.get("sitename") or None),
         canonical_url=(doc.get("url") or None),
         method=f"{EXTRACTOR}:{'recall' if favor_recall else 'default'}",

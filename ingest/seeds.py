@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ingest.language import detect_language
 from ingest.records import Article
 from ingest.sources import SEED_SOURCE_ID
 from ingest.urls import article_id_for, seed_url
@@ -36,7 +37,7 @@ def _seed_article(seed_dir: Path, entry: dict[str, Any]) -> Article:
         authors=tuple(entry.get("authors", ())),
         published_at=_day(entry.get("published")),
         fetched_at=_day(entry["received"]) or datetime(1970, 1, 1, tzinfo=UTC),
-        language="en",
+        language=detect_language(text, entry.get("language", "en")),
         site_name=entry.get("publisher"),
         text=text,
         word_count=len(text.split()),
