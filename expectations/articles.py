@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationSuite
 
-# One word short of a headline is not an article; a book-length page is an extraction accident.
-MIN_WORDS = 50
+from ingest.extract import MIN_ARTICLE_WORDS
+
+# A book-length page is an extraction accident; below the extractor's floor nothing is an article.
+MIN_WORDS = MIN_ARTICLE_WORDS
 MAX_WORDS = 30_000
 LANGUAGES = ["en", "uk", "ru", "de", "fr", "es", "it", "pl", "tr"]
 

@@ -31,7 +31,8 @@ def build_articles(pages: Iterable[FetchedPage], *, home: Path, run_id: str,
             errors.append(_error(page, run_id, now, type(exc).__name__, f"extraction crashed: {exc}"))
             continue
         if extracted is None:
-            errors.append(_error(page, run_id, now, "no_article", f"no article text found in {page.raw.final_url}"))
+            errors.append(_error(page, run_id, now, "no_article",
+                                 f"no article text (50+ words) found in {page.raw.final_url}"))
             continue
         article = to_article(page, extracted)
         if article.article_id in seen or article.text_hash in seen:

@@ -17,8 +17,10 @@ logger = logging.getLogger(__name__)
 
 EXTRACTOR = "trafilatura"
 EXTRACTOR_VERSION = version("trafilatura")
-# Below this many characters a page is more likely a teaser or a wall than an article body.
+# Below this many characters the first pass probably missed the body: try the recall pass.
 MIN_TEXT_CHARS = 250
+# Below this many words what is left is a teaser, a paywall or navigation, not an article.
+MIN_ARTICLE_WORDS = 50
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,8 @@ def extract_article(html: str, *, url: str) -> Extracted | None:
         return first
     second = _run(html, url, favor_recall=True)
     candidates = [c for c in (first, second) if c is not None]
-    return max(candidates, key=lambda c: len(c.text), default=None)
+    best = max(candidates, key=lambda c: len(c.text), default=None)
+    return best if best is not None and len(best.text.split()) >= MIN_ARTICLE_WORDS else None
 
 
 def _run(html: str, url: str, *, favor_recall: bool) -> Extracted | None:

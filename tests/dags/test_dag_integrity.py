@@ -1,0 +1,46 @@
+"""The DAG folder imports cleanly and wires the expected tasks (Airflow's recommended DAG tests)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+import pytest
+
+from parley.settings import DEFAULT_DAGS_FOLDER
+
+EXPECTED_ORDER = ["poll_feeds", "fetch_pages", "extract_articles", "tag_entities", "validate_batch",
+                  "load_warehouse", "quality_gate"]
+
+
+@pytest.fixture(scope="module")
+def dagbag() -> Any:
+    # Airflow reads its home on first import; give this process a throw-away one.
+    os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="parley-airflow-"))
+    os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DEFAULT_DAGS_FOLDER))
+
+
+def test_dags_import_without_errors(dagbag: Any) -> None:
+    assert dagbag.import_errors == {}
+    assert set(dagbag.dag_ids) == {"parley_ingest"}
+
+
+def test_ingest_dag_settings(dagbag: Any) -> None:
+    dag = dagbag.dags["parley_ingest"]
+    assert dag.tags and "parley" in dag.tags
+    assert dag.catchup is False and dag.max_active_runs == 1
+    assert dag.timetable.expression == "*/30 * * * *"
+    retries = {t.task_id: t.retries for t in dag.tasks}
+    assert all(n >= 2 for task, n in retries.items() if task != "quality_gate")
+    assert retries["quality_gate"] == 0  # a failed expectation is a verdict, not a flaky error
+
+
+def test_tasks_run_in_order(dagbag: Any) -> None:
+    dag = dagbag.dags["parley_ingest"]
+    assert sorted(t.task_id for t in dag.tasks) == sorted(EXPECTED_ORDER)
+    for upstream, downstream in zip(EXPECTED_ORDER, EXPECTED_ORDER[1:], strict=False):
+        assert dag.get_task(upstream).downstream_task_ids == {downstream}

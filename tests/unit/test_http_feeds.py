@@ -1,0 +1,95 @@
+import gzip
+import time
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from ingest.feeds import FeedState, parse_feed, poll_source
+from ingest.http import FetchError, FetchLimits, HttpFetcher
+from ingest.sources import Source
+from tests.support.fixture_site import FixtureSite, atom, rss
+
+NOW = __import__("datetime").datetime(2025, 6, 10, tzinfo=__import__("datetime").UTC)
+
+
+def _fetcher(**limits: float) -> HttpFetcher:
+    return HttpFetcher("ParleyTest/1", FetchLimits(**limits))  # type: ignore[arg-type]
+
+
+def test_rss_and_atom_parse_into_entries(site: FixtureSite) -> None:
+    rss_feed = parse_feed(rss(site.base_url, site.articles[:3]).encode(), source_id="s", feed_url="x")
+    atom_feed = parse_feed(atom(site.base_url, site.articles[3:]).encode(), source_id="s", feed_url="x")
+    assert [e.title for e in rss_feed.entries] == [a.title for a in site.articles[:3]]
+    assert len(atom_feed.entries) == len(site.articles) - 3
+    first = rss_feed.entries[0]
+    assert first.guid == "test-review-seed-000" and first.published_at is not None
+    assert first.authors == (site.articles[0].author,)
+
+
+def test_unreadable_feed_is_an_error() -> None:
+    with pytest.raises(FetchError, match="not a readable feed"):
+        parse_feed(b"<html><body>not a feed", source_id="s", feed_url="x")
+
+
+def test_poll_skips_known_entries_and_unchanged_bodies(site: FixtureSite) -> None:
+    source = Source("s", "S", f"{site.base_url}/feeds/analysis.rss")
+    with _fetcher() as fetcher:
+        poll, entries = poll_source(source, fetcher, FeedState(), run_id="r", known=frozenset(),
+                                    max_bytes=10**6, max_entries=100, now=NOW)
+        assert poll.status == "ok" and poll.entries_new == len(entries) > 0
+        known = frozenset({"test-review-seed-000"})
+        _, fewer = poll_source(source, fetcher, FeedState(), run_id="r", known=known,
+                               max_bytes=10**6, max_entries=100, now=NOW)
+        assert len(fewer) == len(entries) - 1
+        again, none = poll_source(source, fetcher, FeedState(feed_hash=poll.feed_hash), run_id="r2",
+                                  known=frozenset(), max_bytes=10**6, max_entries=100, now=NOW)
+    assert again.status == "unchanged" and none == []
+
+
+def test_fetch_follows_redirects_and_limits_them(site: FixtureSite) -> None:
+    site.page("/old", "", status=301, headers={"Location": "/articles/seed-000"})
+    site.page("/loop", "", status=302, headers={"Location": "/loop"})
+    with _fetcher(max_redirects=3) as fetcher:
+        result = fetcher.fetch(f"{site.base_url}/old")
+        assert result.final_url.endswith("/articles/seed-000") and result.content_type == "text/html"
+        with pytest.raises(FetchError) as err:
+            fetcher.fetch(f"{site.base_url}/loop")
+    assert err.value.kind == "too_many_redirects"
+
+
+def test_fetch_caps_size_after_decompression(site: FixtureSite) -> None:
+    bomb = gzip.compress(b"<p>" + b"a" * 20_000_000)
+    site.page("/bomb", bomb, headers={"Content-Encoding": "gzip"})
+    with _fetcher(max_bytes=1_000_000) as fetcher, pytest.raises(FetchError) as err:
+        fetcher.fetch(f"{site.base_url}/bomb")
+    assert err.value.kind == "too_large"
+
+
+def test_slow_drip_is_cut_by_the_total_limit(site: FixtureSite) -> None:
+    def drip(req: BaseHTTPRequestHandler) -> None:
+        req.send_response(200)
+        req.send_header("Content-Type", "text/html")
+        req.end_headers()
+        for _ in range(40):
+            req.wfile.write(b"<p>x</p>" * 2000)
+            req.wfile.flush()
+            time.sleep(0.1)
+
+    site.routes["/drip"] = drip
+    started = time.monotonic()
+    with _fetcher(total_timeout=1.0, read_timeout=5.0) as fetcher, pytest.raises(FetchError) as err:
+        fetcher.fetch(f"{site.base_url}/drip")
+    assert err.value.kind == "timeout" and time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "gopher://x"])
+def test_only_http_is_fetched(url: str) -> None:
+    with _fetcher() as fetcher, pytest.raises(FetchError) as err:
+        fetcher.fetch(url)
+    assert err.value.kind == "forbidden_scheme"
+
+
+def test_http_errors_carry_the_status(site: FixtureSite) -> None:
+    with _fetcher() as fetcher, pytest.raises(FetchError) as err:
+        fetcher.fetch(f"{site.base_url}/feeds/broken.rss")
+    assert err.value.status == 500 and "HTTP 500" in str(err.value)
