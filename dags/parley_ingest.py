@@ -1,5 +1,4 @@
-"""
-### parley_ingest
+"""Ingest feeds into the Parley warehouse.
 
 Poll the configured feeds, fetch and extract new articles, tag their entities, validate the batch
 with Great Expectations and load everything (plus the seed documents) into the DuckDB warehouse.
@@ -88,8 +87,15 @@ def parley_ingest() -> None:
         except QualityGateError as exc:
             raise AirflowFailException(str(exc)) from exc
 
-    (poll_feeds() >> fetch_pages() >> extract_articles() >> tag_entities() >> validate_batch()
-     >> load_warehouse() >> quality_gate())
+    (
+        poll_feeds()
+        >> fetch_pages()
+        >> extract_articles()
+        >> tag_entities()
+        >> validate_batch()
+        >> load_warehouse()
+        >> quality_gate()
+    )
 
 
 parley_ingest()

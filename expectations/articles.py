@@ -22,16 +22,19 @@ def articles_suite(now: datetime | None = None) -> ExpectationSuite:
     import great_expectations.expectations as gxe
 
     latest = (now or datetime.now(UTC)) + timedelta(days=1)  # publishers' clocks and time zones drift
-    return gx.ExpectationSuite(name="articles", expectations=[
-        gxe.ExpectColumnValuesToBeUnique(column="article_id", severity="critical"),
-        gxe.ExpectColumnValuesToBeUnique(column="url", severity="critical"),
-        gxe.ExpectColumnValuesToNotBeNull(column="url", severity="critical"),
-        gxe.ExpectColumnValuesToNotBeNull(column="text", severity="critical"),
-        gxe.ExpectColumnValueLengthsToBeBetween(column="text", min_value=1, severity="critical"),
-        gxe.ExpectColumnValuesToBeBetween(column="published_at", max_value=latest,
-                                          severity="critical"),
-        gxe.ExpectColumnValuesToBeBetween(column="word_count", min_value=MIN_WORDS, max_value=MAX_WORDS,
-                                          severity="critical"),
-        gxe.ExpectColumnValuesToNotBeNull(column="title", severity="warning"),
-        gxe.ExpectColumnValuesToBeInSet(column="language", value_set=LANGUAGES, severity="warning"),
-    ])
+    return gx.ExpectationSuite(
+        name="articles",
+        expectations=[
+            gxe.ExpectColumnValuesToBeUnique(column="article_id", severity="critical"),
+            gxe.ExpectColumnValuesToBeUnique(column="url", severity="critical"),
+            gxe.ExpectColumnValuesToNotBeNull(column="url", severity="critical"),
+            gxe.ExpectColumnValuesToNotBeNull(column="text", severity="critical"),
+            gxe.ExpectColumnValueLengthsToBeBetween(column="text", min_value=1, severity="critical"),
+            gxe.ExpectColumnValuesToBeBetween(column="published_at", max_value=latest, severity="critical"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="word_count", min_value=MIN_WORDS, max_value=MAX_WORDS, severity="critical"
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(column="title", severity="warning"),
+            gxe.ExpectColumnValuesToBeInSet(column="language", value_set=LANGUAGES, severity="warning"),
+        ],
+    )

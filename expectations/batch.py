@@ -24,8 +24,9 @@ def articles_frame(articles: list[Article]) -> Any:
     return df
 
 
-def validate_batch(articles: list[Article], *, project_dir: Path, run_id: str, now: datetime,
-                   results_path: Path, quarantine_path: Path) -> dict[str, Any]:
+def validate_batch(
+    articles: list[Article], *, project_dir: Path, run_id: str, now: datetime, results_path: Path, quarantine_path: Path
+) -> dict[str, Any]:
     """Run the articles suite; stage its outcomes and the failing rows; return the verdict."""
     # GX phones home unless told not to; Parley runs where only package registries are reachable.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -35,14 +36,21 @@ def validate_batch(articles: list[Article], *, project_dir: Path, run_id: str, n
     validation = validate_frame(df, articles_suite(now), project_dir=project_dir, run_id=run_id, now=now)
     write_rows(results_path, validation.outcomes)
     quarantined = [
-        QuarantinedRow(run_id=run_id, table_name="articles", row_key=articles[i].article_id,
-                       reasons="; ".join(sorted(set(reasons))),
-                       row_json=json.dumps(df.iloc[i].to_dict(), default=str, ensure_ascii=False),
-                       quarantined_at=now)
+        QuarantinedRow(
+            run_id=run_id,
+            table_name="articles",
+            row_key=articles[i].article_id,
+            reasons="; ".join(sorted(set(reasons))),
+            row_json=json.dumps(df.iloc[i].to_dict(), default=str, ensure_ascii=False),
+            quarantined_at=now,
+        )
         for i, reasons in sorted(validation.bad_rows.items())
     ]
     write_rows(quarantine_path, quarantined)
-    return {"suite": validation.suite, "failed_critical": validation.failed_critical,
-            "failed_warnings": validation.failed_warnings,
-            "quarantined": [q.row_key for q in quarantined], "checked": len(articles)}
-
+    return {
+        "suite": validation.suite,
+        "failed_critical": validation.failed_critical,
+        "failed_warnings": validation.failed_warnings,
+        "quarantined": [q.row_key for q in quarantined],
+        "checked": len(articles),
+    }

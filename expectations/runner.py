@@ -66,8 +66,9 @@ class Validation:
         return [o.expectation_id for o in self.outcomes if not o.success and o.severity != "critical"]
 
 
-def validate_frame(df: pd.DataFrame, suite: ExpectationSuite, *, project_dir: Path, run_id: str,
-                   now: datetime, build_docs: bool = True) -> Validation:
+def validate_frame(
+    df: pd.DataFrame, suite: ExpectationSuite, *, project_dir: Path, run_id: str, now: datetime, build_docs: bool = True
+) -> Validation:
     """Run the suite on the DataFrame in the data folder's GX project; update Data Docs."""
     import great_expectations as gx
 
@@ -82,8 +83,12 @@ def validate_frame(df: pd.DataFrame, suite: ExpectationSuite, *, project_dir: Pa
     )
     actions = [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")] if build_docs else []
     checkpoint = context.checkpoints.add_or_update(
-        gx.Checkpoint(name=f"{suite.name}_checkpoint", validation_definitions=[definition], actions=actions,
-                      result_format={"result_format": "COMPLETE"})
+        gx.Checkpoint(
+            name=f"{suite.name}_checkpoint",
+            validation_definitions=[definition],
+            actions=actions,
+            result_format={"result_format": "COMPLETE"},
+        )
     )
     result = checkpoint.run(batch_parameters={"dataframe": df}, run_id=_gx_run_id(run_id, suite.name))
     validation = Validation(suite=suite.name, outcomes=[])
@@ -133,14 +138,22 @@ def _collect(item: Any, validation: Validation, *, run_id: str, suite_name: str,
     expectation_id = f"{config.type}:{column}" if column else config.type
     if item.exception_info and item.exception_info.get("raised_exception"):
         observed = f"error: {item.exception_info.get('exception_message')}"
-    validation.outcomes.append(ExpectationOutcome(
-        run_id=run_id, suite=suite_name, expectation_id=expectation_id, expectation_type=config.type,
-        column_name=column, severity=severity, success=bool(item.success),
-        observed_value=None if observed is None else json.dumps(observed, default=str)[:1000],
-        element_count=res.get("element_count"), unexpected_count=res.get("unexpected_count"),
-        unexpected_examples=json.dumps(unexpected[:MAX_EXAMPLES], default=str) if unexpected else None,
-        validated_at=now,
-    ))
+    validation.outcomes.append(
+        ExpectationOutcome(
+            run_id=run_id,
+            suite=suite_name,
+            expectation_id=expectation_id,
+            expectation_type=config.type,
+            column_name=column,
+            severity=severity,
+            success=bool(item.success),
+            observed_value=None if observed is None else json.dumps(observed, default=str)[:1000],
+            element_count=res.get("element_count"),
+            unexpected_count=res.get("unexpected_count"),
+            unexpected_examples=json.dumps(unexpected[:MAX_EXAMPLES], default=str) if unexpected else None,
+            validated_at=now,
+        )
+    )
     if not item.success and severity == "critical":
         for index in res.get("unexpected_index_list") or []:
             validation.bad_rows.setdefault(int(index), []).append(expectation_id)

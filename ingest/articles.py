@@ -17,8 +17,9 @@ from ingest.urls import article_id_for, canonical_url
 logger = logging.getLogger(__name__)
 
 
-def build_articles(pages: Iterable[FetchedPage], *, home: Path, run_id: str,
-                   now: datetime) -> tuple[list[Article], list[IngestError]]:
+def build_articles(
+    pages: Iterable[FetchedPage], *, home: Path, run_id: str, now: datetime
+) -> tuple[list[Article], list[IngestError]]:
     """Extract every page; pages without an article become errors, repeats are dropped."""
     articles: list[Article] = []
     errors: list[IngestError] = []
@@ -27,12 +28,13 @@ def build_articles(pages: Iterable[FetchedPage], *, home: Path, run_id: str,
         try:
             html = decode_html(read_raw(home, page.raw.path), page.charset)
             extracted = extract_article(html, url=page.raw.final_url)
-        except Exception as exc:  # noqa: BLE001 - one bad page must not stop the batch
+        except Exception as exc:
             errors.append(_error(page, run_id, now, type(exc).__name__, f"extraction crashed: {exc}"))
             continue
         if extracted is None:
-            errors.append(_error(page, run_id, now, "no_article",
-                                 f"no article text (50+ words) found in {page.raw.final_url}"))
+            errors.append(
+                _error(page, run_id, now, "no_article", f"no article text (50+ words) found in {page.raw.final_url}")
+            )
             continue
         article = to_article(page, extracted)
         if article.article_id in seen or article.text_hash in seen:
@@ -70,12 +72,19 @@ def to_article(page: FetchedPage, extracted: Extracted) -> Article:
 
 def _canonical(final_url: str, declared: str | None) -> str:
     # A page may only name a canonical URL on its own host: another host could hijack an id.
-    if declared and urlsplit(declared).scheme in {"http", "https"}:
-        if (urlsplit(declared).hostname or "").lower() == (urlsplit(final_url).hostname or "").lower():
-            return canonical_url(declared)
+    same_host = (urlsplit(declared or "").hostname or "").lower() == (urlsplit(final_url).hostname or "").lower()
+    if declared and same_host and urlsplit(declared).scheme in {"http", "https"}:
+        return canonical_url(declared)
     return canonical_url(final_url)
 
 
 def _error(page: FetchedPage, run_id: str, now: datetime, kind: str, message: str) -> IngestError:
-    return IngestError(run_id=run_id, stage="extract", error_class=kind, message=message, occurred_at=now,
-                       source_id=page.entry.source_id, url=page.entry.url)
+    return IngestError(
+        run_id=run_id,
+        stage="extract",
+        error_class=kind,
+        message=message,
+        occurred_at=now,
+        source_id=page.entry.source_id,
+        url=page.entry.url,
+    )

@@ -61,12 +61,16 @@ def extract_article(html: str, *, url: str) -> Extracted | None:
 
 def _run(html: str, url: str, *, favor_recall: bool) -> Extracted | None:
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        favor_recall=favor_recall, as_dict=True,
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        favor_recall=favor_recall,
+        as_dict=True,
     )
-    if not doc or not (doc.get("text") or "").strip():
+    if not isinstance(doc, dict) or not (doc.get("text") or "").strip():
         return None
-    assert isinstance(doc, dict)
     return Extracted(
         text=doc["text"].strip(),
         title=(doc.get("title") or None),

@@ -50,13 +50,31 @@ def parse_feed(content: bytes, *, source_id: str, feed_url: str, max_entries: in
     return ParsedFeed(entries, warning)
 
 
-def poll_source(source: Source, fetcher: HttpFetcher, state: FeedState, *, run_id: str,
-                known: frozenset[str], max_bytes: int, max_entries: int,
-                now: datetime) -> tuple[FeedPoll, list[FeedEntry]]:
+def poll_source(
+    source: Source,
+    fetcher: HttpFetcher,
+    state: FeedState,
+    *,
+    run_id: str,
+    known: frozenset[str],
+    max_bytes: int,
+    max_entries: int,
+    now: datetime,
+) -> tuple[FeedPoll, list[FeedEntry]]:
     """Poll one feed conditionally; return the poll record and the entries not in ``known``."""
     started = time.monotonic()
-    base = {"poll_id": f"{run_id}|{source.source_id}", "run_id": run_id,
-            "source_id": source.source_id, "polled_at": now}
+
+    def record(status: str, **fields: Any) -> FeedPoll:
+        return FeedPoll(
+            poll_id=f"{run_id}|{source.source_id}",
+            run_id=run_id,
+            source_id=source.source_id,
+            polled_at=now,
+            status=status,
+            duration_s=time.monotonic() - started,
+            **fields,
+        )
+
     headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
     if state.etag:
         headers["If-None-Match"] = state.etag
@@ -64,34 +82,40 @@ def poll_source(source: Source, fetcher: HttpFetcher, state: FeedState, *, run_i
         headers["If-Modified-Since"] = state.last_modified
     try:
         result = fetcher.fetch(source.feed_url, headers=headers, max_bytes=max_bytes)
-        validators = {"etag": result.headers.get("etag"), "last_modified": result.headers.get("last-modified")}
+        # A server that stops sending a validator keeps the last one it sent.
+        validators = {
+            "etag": result.headers.get("etag") or state.etag,
+            "last_modified": result.headers.get("last-modified") or state.last_modified,
+        }
         if result.status == 304:
-            return FeedPoll(**base, status="not_modified", http_status=304,
-                            duration_s=time.monotonic() - started, **_keep(state, validators)), []
+            return record("not_modified", http_status=304, feed_hash=state.feed_hash, **validators), []
         body_hash = hashlib.sha256(result.body).hexdigest()
         if body_hash == state.feed_hash:
-            return FeedPoll(**base, status="unchanged", http_status=result.status,
-                            duration_s=time.monotonic() - started, feed_hash=body_hash,
-                            **_keep(state, validators)), []
-        parsed = parse_feed(result.body, source_id=source.source_id, feed_url=source.feed_url,
-                            max_entries=max_entries)
+            return record("unchanged", http_status=result.status, feed_hash=body_hash, **validators), []
+        parsed = parse_feed(result.body, source_id=source.source_id, feed_url=source.feed_url, max_entries=max_entries)
     except FetchError as exc:
         logger.warning("poll of %s failed: %s", source.feed_url, exc)
-        return FeedPoll(**base, status="failed", http_status=exc.status, error_class=exc.kind,
-                        error=str(exc), duration_s=time.monotonic() - started,
-                        etag=state.etag, last_modified=state.last_modified,
-                        feed_hash=state.feed_hash), []
+        return record(
+            "failed",
+            http_status=exc.status,
+            error_class=exc.kind,
+            error=str(exc),
+            etag=state.etag,
+            last_modified=state.last_modified,
+            feed_hash=state.feed_hash,
+        ), []
     new = list(_unseen(parsed.entries, known))
-    poll = FeedPoll(**base, status="ok", http_status=result.status, entries_seen=len(parsed.entries),
-                    entries_new=len(new), duration_s=time.monotonic() - started,
-                    error_class="malformed_feed" if parsed.warning else None, error=parsed.warning,
-                    feed_hash=body_hash, **validators)
+    poll = record(
+        "ok",
+        http_status=result.status,
+        entries_seen=len(parsed.entries),
+        entries_new=len(new),
+        error_class="malformed_feed" if parsed.warning else None,
+        error=parsed.warning,
+        feed_hash=body_hash,
+        **validators,
+    )
     return poll, new
-
-
-def _keep(state: FeedState, validators: dict[str, str | None]) -> dict[str, str | None]:
-    return {"etag": validators["etag"] or state.etag,
-            "last_modified": validators["last_modified"] or state.last_modified}
 
 
 def _unseen(entries: Iterable[FeedEntry], known: frozenset[str]) -> Iterable[FeedEntry]:
@@ -111,9 +135,14 @@ def _to_entry(raw: Any, source_id: str) -> FeedEntry | None:
     authors = tuple(a.get("name") for a in raw.get("authors", []) if a.get("name")) or (
         (raw.get("author"),) if raw.get("author") else ()
     )
-    return FeedEntry(source_id=source_id, url=link, guid=raw.get("id") or None,
-                     title=raw.get("title") or None, published_at=_struct_to_dt(
-                         raw.get("published_parsed") or raw.get("updated_parsed")), authors=authors)
+    return FeedEntry(
+        source_id=source_id,
+        url=link,
+        guid=raw.get("id") or None,
+        title=raw.get("title") or None,
+        published_at=_struct_to_dt(raw.get("published_parsed") or raw.get("updated_parsed")),
+        authors=authors,
+    )
 
 
 def _struct_to_dt(value: time.struct_time | None) -> datetime | None:

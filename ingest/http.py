@@ -82,8 +82,7 @@ class HttpFetcher:
         if self._client is not None:
             self._client.close()
 
-    def fetch(self, url: str, *, headers: Mapping[str, str] | None = None,
-              max_bytes: int | None = None) -> FetchResult:
+    def fetch(self, url: str, *, headers: Mapping[str, str] | None = None, max_bytes: int | None = None) -> FetchResult:
         """GET a URL, following redirects up to the limit; raise FetchError on any failure."""
         if self._client is None:
             raise RuntimeError("use HttpFetcher as a context manager")
@@ -104,8 +103,9 @@ class HttpFetcher:
             raise FetchError("http_status", f"HTTP {status} from {current}", status=status)
         raise FetchError("too_many_redirects", f"more than {self.limits.max_redirects} redirects from {url}")
 
-    def _get_once(self, url: str, headers: Mapping[str, str], cap: int,
-                  started: float) -> tuple[int, dict[str, str], bytes]:
+    def _get_once(
+        self, url: str, headers: Mapping[str, str], cap: int, started: float
+    ) -> tuple[int, dict[str, str], bytes]:
         assert self._client is not None
         try:
             with self._client.stream("GET", url, headers=dict(headers)) as resp:

@@ -37,8 +37,9 @@ def read_raw(home: Path, relative: str) -> bytes:
         return src.read()
 
 
-def fetch_pages(entries: Iterable[FeedEntry], fetcher: HttpFetcher, *, home: Path, run_id: str,
-                now: datetime) -> tuple[list[FetchedPage], list[IngestError]]:
+def fetch_pages(
+    entries: Iterable[FeedEntry], fetcher: HttpFetcher, *, home: Path, run_id: str, now: datetime
+) -> tuple[list[FetchedPage], list[IngestError]]:
     """Fetch each entry's page; a failing page becomes an IngestError, never an exception."""
     pages, errors = [], []
     for entry in entries:
@@ -50,12 +51,28 @@ def fetch_pages(entries: Iterable[FeedEntry], fetcher: HttpFetcher, *, home: Pat
                 raise FetchError("empty_page", f"{result.final_url} returned an empty body")
         except FetchError as exc:
             logger.warning("fetch of %s failed: %s", entry.url, exc)
-            errors.append(IngestError(run_id=run_id, stage="fetch", error_class=exc.kind, message=str(exc),
-                                      occurred_at=now, source_id=entry.source_id, url=entry.url))
+            errors.append(
+                IngestError(
+                    run_id=run_id,
+                    stage="fetch",
+                    error_class=exc.kind,
+                    message=str(exc),
+                    occurred_at=now,
+                    source_id=entry.source_id,
+                    url=entry.url,
+                )
+            )
             continue
         raw_id, path = store_raw(result.body, home)
-        raw = RawPage(raw_id=raw_id, url=entry.url, final_url=result.final_url, http_status=result.status,
-                      content_type=result.content_type, byte_count=len(result.body), path=path,
-                      fetched_at=now)
+        raw = RawPage(
+            raw_id=raw_id,
+            url=entry.url,
+            final_url=result.final_url,
+            http_status=result.status,
+            content_type=result.content_type,
+            byte_count=len(result.body),
+            path=path,
+            fetched_at=now,
+        )
         pages.append(FetchedPage(entry=entry, raw=raw, charset=result.charset))
     return pages, errors

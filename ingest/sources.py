@@ -68,5 +68,5 @@ def sources_for_feeds(urls: list[str] | tuple[str, ...]) -> list[Source]:
 
 
 def seed_source() -> Source:
-    """The pseudo-source under which the seed documents are stored."""
+    """Return the pseudo-source under which the seed documents are stored."""
     return Source(source_id=SEED_SOURCE_ID, name="Seed documents", feed_url="", kind="seed")

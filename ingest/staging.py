@@ -53,8 +53,9 @@ def _decode(tp: Any, value: Any) -> Any:
         return tuple(_decode(typing.get_args(tp)[0], v) for v in value)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         hints = typing.get_type_hints(tp)
-        return tp(**{f.name: _decode(hints[f.name], value.get(f.name)) for f in dataclasses.fields(tp)
-                     if f.name in value})
+        return tp(
+            **{f.name: _decode(hints[f.name], value.get(f.name)) for f in dataclasses.fields(tp) if f.name in value}
+        )
     if tp is datetime:
         return datetime.fromisoformat(value)
     return value

@@ -7,8 +7,29 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track the reader; dropping them makes one article one URL.
 TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "ref", "ref_src",
-     "cmpid", "ocid", "smid", "sr_share", "_ga", "_gl", "mkt_tok", "spm", "share", "at_medium", "at_campaign"}
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "ref",
+        "ref_src",
+        "cmpid",
+        "ocid",
+        "smid",
+        "sr_share",
+        "_ga",
+        "_gl",
+        "mkt_tok",
+        "spm",
+        "share",
+        "at_medium",
+        "at_campaign",
+    }
 )
 
 
@@ -34,5 +55,5 @@ def article_id_for(url: str) -> str:
 
 
 def seed_url(name: str) -> str:
-    """The pseudo-URL under which a seed document is stored."""
+    """Return the pseudo-URL under which a seed document is stored."""
     return f"seed:{name}"

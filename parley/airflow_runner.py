@@ -22,7 +22,7 @@ class DagRunOutcome:
 
 
 def airflow_environment(settings: Settings, dags_folder: Path = DEFAULT_DAGS_FOLDER) -> dict[str, str]:
-    """The variables that point Airflow at Parley's DAGs and at a home inside the data folder."""
+    """Return the variables that point Airflow at Parley's DAGs and at a home inside the data folder."""
     home = settings.airflow_home
     return {
         **settings.to_env(),
@@ -30,7 +30,8 @@ def airflow_environment(settings: Settings, dags_folder: Path = DEFAULT_DAGS_FOL
         "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": os.environ.get(
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{home / 'airflow.db'}"),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{home / 'airflow.db'}"
+        ),
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
         "AIRFLOW__LOGGING__LOGGING_LEVEL": os.environ.get("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING"),
         "GX_ANALYTICS_ENABLED": "false",
@@ -56,8 +57,11 @@ def run_ingest_once(settings: Settings) -> DagRunOutcome:
         raise RuntimeError(f"no DAG {DAG_ID!r} in {os.environ['AIRFLOW__CORE__DAGS_FOLDER']}")
     logging.getLogger("airflow").setLevel(logging.WARNING)
     run = dag.test()
-    failed = {ti.task_id: _failure_reason(ti) for ti in run.get_task_instances()
-              if str(ti.state).endswith(("failed", "upstream_failed"))}
+    failed = {
+        ti.task_id: _failure_reason(ti)
+        for ti in run.get_task_instances()
+        if str(ti.state).endswith(("failed", "upstream_failed"))
+    }
     return DagRunOutcome(run_id=run.run_id, state=str(run.state).split(".")[-1].lower(), failed_tasks=failed)
 
 

@@ -20,8 +20,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", parents=[home], help="run the ingest DAG once, now")
     run.add_argument("--sources", type=Path, help="sources TOML file (default: $PARLEY_SOURCES)")
-    run.add_argument("--feed", action="append", default=[], metavar="URL",
-                     help="poll just this feed (repeatable); overrides the sources file")
+    run.add_argument(
+        "--feed",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="poll just this feed (repeatable); overrides the sources file",
+    )
     return parser
 
 

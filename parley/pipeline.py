@@ -70,15 +70,21 @@ def stage(paths: RunPaths, name: str, run_id: str) -> Iterator[dict[str, int]]:
         raise
     finally:
         paths.stages.mkdir(parents=True, exist_ok=True)
-        record = {"run_id": run_id, "stage": name, "started_at": started.isoformat(),
-                  "finished_at": datetime.now().astimezone().isoformat(),
-                  "status": "failed" if error else "success", "duration_s": time.monotonic() - clock,
-                  "error": error, **counts}
+        record = {
+            "run_id": run_id,
+            "stage": name,
+            "started_at": started.isoformat(),
+            "finished_at": datetime.now().astimezone().isoformat(),
+            "status": "failed" if error else "success",
+            "duration_s": time.monotonic() - clock,
+            "error": error,
+            **counts,
+        }
         (paths.stages / f"{name}.json").write_text(json.dumps(record), encoding="utf-8")
 
 
 def configured_sources(settings: Settings) -> list[Source]:
-    """The feeds of this run: ``--feed`` URLs when given, else the sources file."""
+    """Return the feeds of this run: ``--feed`` URLs when given, else the sources file."""
     return sources_for_feeds(settings.feeds) if settings.feeds else load_sources(settings.sources_file)
 
 
@@ -86,7 +92,7 @@ def poll_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
     """Poll every configured feed; stage the unseen entries and one poll record per source."""
     from ingest.feeds import poll_source
     from ingest.http import HttpFetcher
-    from warehouse.state import known_keys, feed_states
+    from warehouse.state import feed_states, known_keys
 
     paths = run_paths(settings, run_id)
     with stage(paths, "poll", run_id) as counts:
@@ -96,9 +102,16 @@ def poll_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
         polls, entries = [], []
         with HttpFetcher(settings.user_agent, _limits(settings)) as fetcher:
             for source in sources:
-                poll, new = poll_source(source, fetcher, states.get(source.source_id, _no_state()),
-                                        run_id=run_id, known=known, max_bytes=settings.max_feed_bytes,
-                                        max_entries=settings.max_entries_per_feed, now=now)
+                poll, new = poll_source(
+                    source,
+                    fetcher,
+                    states.get(source.source_id, _no_state()),
+                    run_id=run_id,
+                    known=known,
+                    max_bytes=settings.max_feed_bytes,
+                    max_entries=settings.max_entries_per_feed,
+                    now=now,
+                )
                 polls.append(poll)
                 entries.extend(new)
         write_rows(paths.polls, polls)
@@ -136,8 +149,7 @@ def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, An
         articles, errors = build_articles(pages, home=settings.home, run_id=run_id, now=now)
         stored = stored_articles(settings.warehouse_path)
         # Articles already in the warehouse (same id, URL or text) cost nothing downstream.
-        batch = [a for a in [*load_seeds(SEEDS_DIR), *articles]
-                 if not {a.article_id, a.url, a.text_hash} & stored]
+        batch = [a for a in [*load_seeds(SEEDS_DIR), *articles] if not {a.article_id, a.url, a.text_hash} & stored]
         write_rows(paths.articles, batch)
         write_rows(paths.extract_errors, errors)
         counts.update(items_in=len(pages), items_out=len(batch))
@@ -163,8 +175,14 @@ def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, A
     paths = run_paths(settings, run_id)
     with stage(paths, "validate", run_id) as counts:
         articles = read_rows(paths.articles, Article)
-        verdict = validate_batch(articles, project_dir=settings.quality_dir, run_id=run_id, now=now,
-                                 results_path=paths.dq_results, quarantine_path=paths.quarantine)
+        verdict = validate_batch(
+            articles,
+            project_dir=settings.quality_dir,
+            run_id=run_id,
+            now=now,
+            results_path=paths.dq_results,
+            quarantine_path=paths.quarantine,
+        )
         paths.verdict.write_text(json.dumps(verdict), encoding="utf-8")
         counts.update(items_in=len(articles), items_out=len(articles) - len(verdict["quarantined"]))
     return verdict
@@ -186,11 +204,11 @@ def load_step(settings: Settings, run_id: str) -> dict[str, Any]:
 
 def quality_gate_step(settings: Settings, run_id: str) -> dict[str, Any]:
     """Fail the run, naming the expectations, when a critical one failed on its batch."""
-    verdict = json.loads(run_paths(settings, run_id).verdict.read_text(encoding="utf-8"))
+    verdict: dict[str, Any] = json.loads(run_paths(settings, run_id).verdict.read_text(encoding="utf-8"))
     if verdict["failed_critical"]:
         raise QualityGateError(
             f"critical expectations failed: {', '.join(verdict['failed_critical'])}; "
-            f"{len(verdict['quarantined'])} article(s) quarantined, see dq_quarantine and `parley dq`"
+            f"{len(verdict['quarantined'])} article(s) quarantined (table dq_quarantine)"
         )
     return verdict
 
@@ -198,12 +216,15 @@ def quality_gate_step(settings: Settings, run_id: str) -> dict[str, Any]:
 def _limits(settings: Settings) -> Any:
     from ingest.http import FetchLimits
 
-    return FetchLimits(connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout,
-                       total_timeout=settings.total_timeout, max_bytes=settings.max_page_bytes)
+    return FetchLimits(
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        total_timeout=settings.total_timeout,
+        max_bytes=settings.max_page_bytes,
+    )
 
 
 def _no_state() -> Any:
     from ingest.feeds import FeedState
 
     return FeedState()
-

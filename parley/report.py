@@ -38,23 +38,32 @@ def read_run_report(warehouse: Path, run_id: str) -> RunReport:
         return report
     with connect(warehouse, read_only=True) as con:
         report.polls = con.execute(
-            "select source_id, status, entries_new, error from feed_polls where run_id = ? order by source_id",
-            [run_id]).fetchall()
+            "select source_id, status, entries_new, error from feed_polls where run_id = ? order by source_id", [run_id]
+        ).fetchall()
         report.new_articles, report.seed_articles = con.execute(
             "select count(*) filter (where not is_seed), count(*) filter (where is_seed) "
-            "from articles where run_id = ?", [run_id]).fetchone() or (0, 0)
-        report.mentions = (con.execute(
-            "select count(*) from entity_mentions m join articles a using (article_id) where a.run_id = ?",
-            [run_id]).fetchone() or (0,))[0]
+            "from articles where run_id = ?",
+            [run_id],
+        ).fetchone() or (0, 0)
+        report.mentions = (
+            con.execute(
+                "select count(*) from entity_mentions m join articles a using (article_id) where a.run_id = ?", [run_id]
+            ).fetchone()
+            or (0,)
+        )[0]
         report.errors = con.execute(
             "select stage, coalesce(url, source_id, ''), message from ingest_errors where run_id = ? "
-            "order by stage, url", [run_id]).fetchall()
+            "order by stage, url",
+            [run_id],
+        ).fetchall()
         for expectation_id, severity in con.execute(
-                "select expectation_id, severity from dq_results where run_id = ? and not success "
-                "order by expectation_id", [run_id]).fetchall():
+            "select expectation_id, severity from dq_results where run_id = ? and not success order by expectation_id",
+            [run_id],
+        ).fetchall():
             (report.failed_critical if severity == "critical" else report.failed_warnings).append(expectation_id)
-        report.quarantined = (con.execute("select count(*) from dq_quarantine where run_id = ?",
-                                          [run_id]).fetchone() or (0,))[0]
+        report.quarantined = (
+            con.execute("select count(*) from dq_quarantine where run_id = ?", [run_id]).fetchone() or (0,)
+        )[0]
         report.total_articles = (con.execute("select count(*) from articles").fetchone() or (0,))[0]
     return report
 
@@ -63,12 +72,13 @@ def format_run_report(report: RunReport, *, warehouse: Path, data_docs: Path) ->
     """Render the report as the short text ``parley run`` prints."""
     ok = [p for p in report.polls if p[1] != "failed"]
     failed = [p for p in report.polls if p[1] == "failed"]
-    lines = [f"run {report.run_id}",
-             f"sources polled: {len(report.polls)} ({len(ok)} ok, {len(failed)} failed)"]
+    lines = [f"run {report.run_id}", f"sources polled: {len(report.polls)} ({len(ok)} ok, {len(failed)} failed)"]
     lines += [f"  ok      {s}: {status}, {new} new" for s, status, new, _ in ok]
     lines += [f"  FAILED  {s}: {err}" for s, _, _, err in failed]
-    lines.append(f"new articles: {report.new_articles} from feeds, {report.seed_articles} seeds "
-                 f"({report.total_articles} in the warehouse)")
+    lines.append(
+        f"new articles: {report.new_articles} from feeds, {report.seed_articles} seeds "
+        f"({report.total_articles} in the warehouse)"
+    )
     lines.append(f"entity mentions: {report.mentions}")
     if report.errors:
         lines.append(f"page errors: {len(report.errors)}")

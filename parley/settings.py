@@ -78,9 +78,7 @@ class Settings:
             total_timeout=float(env.get("PARLEY_TOTAL_TIMEOUT", defaults.total_timeout)),
             max_page_bytes=int(env.get("PARLEY_MAX_PAGE_BYTES", defaults.max_page_bytes)),
             max_feed_bytes=int(env.get("PARLEY_MAX_FEED_BYTES", defaults.max_feed_bytes)),
-            max_entries_per_feed=int(
-                env.get("PARLEY_MAX_ENTRIES_PER_FEED", defaults.max_entries_per_feed)
-            ),
+            max_entries_per_feed=int(env.get("PARLEY_MAX_ENTRIES_PER_FEED", defaults.max_entries_per_feed)),
             warehouse_override=Path(warehouse).resolve() if warehouse else None,
         )
 

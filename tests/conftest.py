@@ -39,14 +39,21 @@ def run_parley(*args: str, home: Path, env: dict[str, str] | None = None, timeou
     child_env.update({"PARLEY_RETRY_DELAY_SECONDS": "1", **(env or {})})
     proc = subprocess.run(
         [sys.executable, "-m", "parley", *args, "--home", str(home)],
-        cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=ROOT,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     return CommandResult(proc.returncode, proc.stdout, proc.stderr)
 
 
 def write_sources(path: Path, feeds: dict[str, str]) -> Path:
     """Write a sources TOML file naming the given feeds."""
-    blocks = [f'[[source]]\nname = "{name}"\nfeed_url = "{url}"\nhomepage = "{url}"\nlanguage = "en"\n'
-              for name, url in feeds.items()]
+    blocks = [
+        f'[[source]]\nname = "{name}"\nfeed_url = "{url}"\nhomepage = "{url}"\nlanguage = "en"\n'
+        for name, url in feeds.items()
+    ]
     path.write_text("\n".join(blocks), encoding="utf-8")
     return path

@@ -47,6 +47,13 @@ def extract_entities(texts: Iterable[tuple[str, str]], *, batch_size: int = 32) 
             for ent in doc.ents:
                 if ent.label_ not in KEPT_LABELS or not ent.text.strip():
                     continue
-                yield Mention(article_id=article_id, start_char=ent.start_char, end_char=ent.end_char,
-                              surface=ent.text, label=ent.label_, normalized=normalize_name(ent.text),
-                              entity_id=None, tagger=tagger)
+                yield Mention(
+                    article_id=article_id,
+                    start_char=ent.start_char,
+                    end_char=ent.end_char,
+                    surface=ent.text,
+                    label=ent.label_,
+                    normalized=normalize_name(ent.text),
+                    entity_id=None,
+                    tagger=tagger,
+                )

@@ -31,8 +31,10 @@ def load_run(warehouse: Path, staging: Path, run_id: str) -> dict[str, Any]:
             new_ids = load.insert_articles(con, articles, run_id)
             mentions = [m for m in read_rows(staging / "mentions.jsonl", Mention) if m.article_id in new_ids]
             mention_count = load.insert_mentions(con, mentions)
-            errors = [*read_rows(staging / "fetch_errors.jsonl", IngestError),
-                      *read_rows(staging / "extract_errors.jsonl", IngestError)]
+            errors = [
+                *read_rows(staging / "fetch_errors.jsonl", IngestError),
+                *read_rows(staging / "extract_errors.jsonl", IngestError),
+            ]
             load.insert_errors(con, errors)
             outcomes = read_rows(staging / "dq_results.jsonl", ExpectationOutcome)
             load.replace_run_rows(con, "dq_results", load.frame(outcomes, ExpectationOutcome), run_id)
@@ -42,8 +44,14 @@ def load_run(warehouse: Path, staging: Path, run_id: str) -> dict[str, Any]:
         except Exception:
             con.execute("rollback")
             raise
-    return {"staged_articles": len(articles), "new_articles": len(new_ids), "mentions": mention_count,
-            "polls": polls, "errors": len(errors), "quarantined": len(quarantine)}
+    return {
+        "staged_articles": len(articles),
+        "new_articles": len(new_ids),
+        "mentions": mention_count,
+        "polls": polls,
+        "errors": len(errors),
+        "quarantined": len(quarantine),
+    }
 
 
 def load_stage_stats(warehouse: Path, stages_dir: Path, run_id: str) -> int:

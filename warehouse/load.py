@@ -16,8 +16,7 @@ from ingest.sources import Source
 def frame(rows: Sequence[Any], cls: type) -> pd.DataFrame:
     """Turn dataclass rows into a DataFrame with one column per field, even when empty."""
     columns = [f.name for f in dataclasses.fields(cls)]
-    records = [{k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(r).items()}
-               for r in rows]
+    records = [{k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(r).items()} for r in rows]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -83,9 +82,7 @@ def insert_new(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, key
     con.register(name, df)
     try:
         # Each key is checked on its own, so a row that repeats any unique key is skipped.
-        conditions = " and ".join(
-            f"not exists (select 1 from {table} t where t.{k} = b.{k})" for k in keys
-        )
+        conditions = " and ".join(f"not exists (select 1 from {table} t where t.{k} = b.{k})" for k in keys)
         cols = ", ".join(df.columns)
         result = con.execute(f"insert into {table} ({cols}) select {cols} from {name} b where {conditions}")
         row = result.fetchone()

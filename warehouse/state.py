@@ -13,18 +13,21 @@ if TYPE_CHECKING:
 
 def known_keys(path: Path) -> frozenset[str]:
     """Canonical URLs and feed GUIDs of stored articles (empty before the first load)."""
-    return _values(path, "select url from articles union all "
-                         "select feed_guid from articles where feed_guid is not null")
+    return _values(
+        path, "select url from articles union all select feed_guid from articles where feed_guid is not null"
+    )
 
 
 def stored_articles(path: Path) -> frozenset[str]:
     """Ids, URLs and text hashes of stored articles."""
-    return _values(path, "select article_id from articles union all select url from articles "
-                         "union all select text_hash from articles")
+    return _values(
+        path,
+        "select article_id from articles union all select url from articles union all select text_hash from articles",
+    )
 
 
 def feed_states(path: Path) -> dict[str, FeedState]:
-    """The validators and body hash remembered per source."""
+    """Return the validators and body hash remembered per source."""
     from ingest.feeds import FeedState
 
     if not path.exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from typing import Any
@@ -10,8 +11,15 @@ import pytest
 
 from parley.settings import DEFAULT_DAGS_FOLDER
 
-EXPECTED_ORDER = ["poll_feeds", "fetch_pages", "extract_articles", "tag_entities", "validate_batch",
-                  "load_warehouse", "quality_gate"]
+EXPECTED_ORDER = [
+    "poll_feeds",
+    "fetch_pages",
+    "extract_articles",
+    "tag_entities",
+    "validate_batch",
+    "load_warehouse",
+    "quality_gate",
+]
 
 
 @pytest.fixture(scope="module")
@@ -42,5 +50,5 @@ def test_ingest_dag_settings(dagbag: Any) -> None:
 def test_tasks_run_in_order(dagbag: Any) -> None:
     dag = dagbag.dags["parley_ingest"]
     assert sorted(t.task_id for t in dag.tasks) == sorted(EXPECTED_ORDER)
-    for upstream, downstream in zip(EXPECTED_ORDER, EXPECTED_ORDER[1:], strict=False):
+    for upstream, downstream in itertools.pairwise(EXPECTED_ORDER):
         assert dag.get_task(upstream).downstream_task_ids == {downstream}

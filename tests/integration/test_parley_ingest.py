@@ -29,26 +29,33 @@ def _query(home: Path, sql: str) -> list[tuple]:
 
 def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_path: Path) -> None:
     home = tmp_path / "data"
-    sources = write_sources(tmp_path / "sources.toml", {
-        "Test Review Analysis": f"{site.base_url}/feeds/analysis.rss",
-        "Test Review Briefings": f"{site.base_url}/feeds/briefings.atom",
-        "Broken Outlet": f"{site.base_url}/feeds/broken.rss",
-        "Unreachable Outlet": f"http://127.0.0.1:{_closed_port()}/feed.xml",
-    })
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        {
+            "Test Review Analysis": f"{site.base_url}/feeds/analysis.rss",
+            "Test Review Briefings": f"{site.base_url}/feeds/briefings.atom",
+            "Broken Outlet": f"{site.base_url}/feeds/broken.rss",
+            "Unreachable Outlet": f"http://127.0.0.1:{_closed_port()}/feed.xml",
+        },
+    )
 
     first = run_parley("run", "--sources", str(sources), home=home)
 
     assert first.returncode == 0, first.stderr[-3000:]
     assert "sources polled: 4 (2 ok, 2 failed)" in first.stdout
     assert "quality: passed" in first.stdout
-    articles = _query(home, "select url, title, text, authors, published_at, language, word_count, is_seed, "
-                            "raw_id, source_id from articles order by url")
+    articles = _query(
+        home,
+        "select url, title, text, authors, published_at, language, word_count, is_seed, "
+        "raw_id, source_id from articles order by url",
+    )
     assert sum(1 for a in articles if a[7]) == 5
     web = {a[0]: a for a in articles if not a[7]}
     assert len(web) == len(site.articles)
     for fixture in site.articles:
         url, title, text, authors, published, language, words, _, raw_id, _ = web[
-            f"{site.base_url}/articles/{fixture.slug}"]
+            f"{site.base_url}/articles/{fixture.slug}"
+        ]
         assert title == fixture.title
         assert authors == [fixture.author]
         assert published.date() == fixture.published.date()
@@ -57,12 +64,19 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
         assert not [m for m in BOILERPLATE_MARKERS if m in text], f"boilerplate left in {url}"
 
     polls = dict(_query(home, "select source_id, status from feed_polls"))
-    assert polls == {"test_review_analysis": "ok", "test_review_briefings": "ok",
-                     "broken_outlet": "failed", "unreachable_outlet": "failed"}
+    assert polls == {
+        "test_review_analysis": "ok",
+        "test_review_briefings": "ok",
+        "broken_outlet": "failed",
+        "unreachable_outlet": "failed",
+    }
     errors = dict(_query(home, "select source_id, error from feed_polls where status = 'failed'"))
     assert "HTTP 500" in errors["broken_outlet"] and "ConnectError" in errors["unreachable_outlet"]
-    bad_slices = _query(home, "select count(*) from entity_mentions m join articles a using (article_id) "
-                              "where substring(a.text, m.start_char + 1, m.end_char - m.start_char) <> m.surface")
+    bad_slices = _query(
+        home,
+        "select count(*) from entity_mentions m join articles a using (article_id) "
+        "where substring(a.text, m.start_char + 1, m.end_char - m.start_char) <> m.surface",
+    )
     assert bad_slices == [(0,)]
     labels = dict(_query(home, "select label, count(*) from entity_mentions group by label"))
     assert labels["GPE"] > 50 and labels["PERSON"] > 20
@@ -78,7 +92,9 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
 
     assert second.returncode == 0, second.stderr[-3000:]
     assert _counts(home) | {"feed_polls": 0, "pipeline_runs": 0} == counts_before | {
-        "feed_polls": 0, "pipeline_runs": 0}
+        "feed_polls": 0,
+        "pipeline_runs": 0,
+    }
     assert _query(home, "select count(*) from feed_polls") == [(8,)]
     assert sum(n for path, n in site.hits.items() if path.startswith("/articles/")) == page_hits
 
@@ -92,8 +108,11 @@ def test_run_feed_flag_and_critical_failure_quarantines_only_bad_rows(site: Fixt
     home = tmp_path / "data"
     bad = replace(site.article("sanctions-debate"), slug="from-the-future", published=datetime(2090, 1, 1, tzinfo=UTC))
     site.articles.append(bad)
-    site.page("/feeds/mixed.rss", rss(site.base_url, [site.article("black-sea-corridor"), bad]),
-              content_type="application/rss+xml")
+    site.page(
+        "/feeds/mixed.rss",
+        rss(site.base_url, [site.article("black-sea-corridor"), bad]),
+        content_type="application/rss+xml",
+    )
 
     result = run_parley("run", "--feed", f"{site.base_url}/feeds/mixed.rss", home=home)
 
@@ -105,4 +124,3 @@ def test_run_feed_flag_and_critical_failure_quarantines_only_bad_rows(site: Fixt
     quarantined = _query(home, "select row_key, reasons from dq_quarantine")
     assert len(quarantined) == 1 and "published_at" in quarantined[0][1]
     assert _query(home, "select count(*) from articles where is_seed") == [(5,)]
-

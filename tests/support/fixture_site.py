@@ -30,9 +30,19 @@ SEED_HEADLINES = {
     "004_32b4ecdb3c23cbcb": "Russia and Ukraine Inch Toward Direct Talks",
 }
 BOILERPLATE_MARKERS = (
-    "We use cookies", "Accept all", "Subscribe to our newsletter", "Premium VPN", "Most read",
-    "Timeline of every ceasefire proposal", "Great analysis, but", "mark my words", "Sign up for our newsletter",
-    "All rights reserved", "Learn Ukrainian in 30 days", "Share on Facebook", "Search the archive",
+    "We use cookies",
+    "Accept all",
+    "Subscribe to our newsletter",
+    "Premium VPN",
+    "Most read",
+    "Timeline of every ceasefire proposal",
+    "Great analysis, but",
+    "mark my words",
+    "Sign up for our newsletter",
+    "All rights reserved",
+    "Learn Ukrainian in 30 days",
+    "Share on Facebook",
+    "Search the archive",
 )
 
 
@@ -51,12 +61,17 @@ class FixtureArticle:
         """Render the full HTML page."""
         body = "\n".join(f"        <p>{html.escape(p)}</p>" for p in self.paragraphs)
         return TEMPLATE.substitute(
-            title=html.escape(self.title), title_json=json.dumps(self.title)[1:-1],
-            site_name=self.site_name, description=html.escape(self.paragraphs[0][:150]),
-            author=html.escape(self.author), author_json=json.dumps(self.author)[1:-1],
+            title=html.escape(self.title),
+            title_json=json.dumps(self.title)[1:-1],
+            site_name=self.site_name,
+            description=html.escape(self.paragraphs[0][:150]),
+            author=html.escape(self.author),
+            author_json=json.dumps(self.author)[1:-1],
             author_slug=re.sub(r"\W+", "-", self.author.lower()),
-            canonical=f"{base_url}/articles/{self.slug}", published=self.published.isoformat(),
-            published_human=self.published.strftime("%d %B %Y"), body=body,
+            canonical=f"{base_url}/articles/{self.slug}",
+            published=self.published.isoformat(),
+            published_human=self.published.strftime("%d %B %Y"),
+            body=body,
         )
 
 
@@ -73,13 +88,19 @@ def default_articles() -> list[FixtureArticle]:
         text = (SEEDS / f"{entry['name']}.txt").read_text(encoding="utf-8")
         title = entry.get("title") or SEED_HEADLINES[entry["name"]]
         published = datetime.fromisoformat(entry.get("published", "2025-05-20")).replace(hour=9, tzinfo=UTC)
-        author = (entry.get("authors") or ["Marta Kovalenko", "Daniel Brooks"][i % 2:i % 2 + 1])[0]
-        articles.append(FixtureArticle(f"seed-{entry['name'][:3]}", title, author, published,
-                                       _paragraphs(text, title)))
+        author = (entry.get("authors") or ["Marta Kovalenko", "Daniel Brooks"][i % 2 : i % 2 + 1])[0]
+        articles.append(FixtureArticle(f"seed-{entry['name'][:3]}", title, author, published, _paragraphs(text, title)))
     for i, path in enumerate(sorted((FIXTURES / "texts").glob("*.txt"))):
         title, _, body = path.read_text(encoding="utf-8").partition("\n")
-        articles.append(FixtureArticle(path.stem.replace("_", "-"), title.strip(), "Daniel Brooks",
-                                       datetime(2025, 6, 2 + i, 14, 30, tzinfo=UTC), _paragraphs(body, title)))
+        articles.append(
+            FixtureArticle(
+                path.stem.replace("_", "-"),
+                title.strip(),
+                "Daniel Brooks",
+                datetime(2025, 6, 2 + i, 14, 30, tzinfo=UTC),
+                _paragraphs(body, title),
+            )
+        )
     return articles
 
 
@@ -88,28 +109,32 @@ def rss(base_url: str, articles: list[FixtureArticle], *, title: str = "Parley T
     items = "".join(
         f"<item><title>{html.escape(a.title)}</title>"
         f"<link>{base_url}/articles/{a.slug}?utm_source=rss&amp;utm_medium=feed</link>"
-        f"<guid isPermaLink=\"false\">test-review-{a.slug}</guid>"
+        f'<guid isPermaLink="false">test-review-{a.slug}</guid>'
         f"<pubDate>{format_datetime(a.published)}</pubDate><dc:creator>{html.escape(a.author)}</dc:creator>"
         f"<description>{html.escape(a.paragraphs[0][:200])}</description></item>"
         for a in articles
     )
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
-            f'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>{title}</title>'
-            f"<link>{base_url}/</link><description>Analysis</description>{items}</channel></rss>")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>{title}</title>'
+        f"<link>{base_url}/</link><description>Analysis</description>{items}</channel></rss>"
+    )
 
 
 def atom(base_url: str, articles: list[FixtureArticle]) -> str:
     """An Atom 1.0 feed."""
     entries = "".join(
-        f"<entry><title>{html.escape(a.title)}</title><link href=\"{base_url}/articles/{a.slug}#top\"/>"
+        f'<entry><title>{html.escape(a.title)}</title><link href="{base_url}/articles/{a.slug}#top"/>'
         f"<id>tag:test-review,2025:{a.slug}</id><updated>{a.published.isoformat()}</updated>"
         f"<author><name>{html.escape(a.author)}</name></author>"
         f"<summary>{html.escape(a.paragraphs[0][:200])}</summary></entry>"
         for a in articles
     )
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>Parley Test Review: Briefings</title><id>{base_url}/feeds/briefings.atom</id>"
-            f"<updated>2025-06-05T00:00:00Z</updated>{entries}</feed>")
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Parley Test Review: Briefings</title><id>{base_url}/feeds/briefings.atom</id>"
+        f"<updated>2025-06-05T00:00:00Z</updated>{entries}</feed>"
+    )
 
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
@@ -135,7 +160,7 @@ class FixtureSite:
         site = self
 
         class _Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 path = self.path.split("?")[0].split("#")[0]
                 site.hits[path] += 1
                 handler = site.routes.get(path) or site._default_route(path)
@@ -158,8 +183,15 @@ class FixtureSite:
             self._server.shutdown()
             self._server.server_close()
 
-    def page(self, path: str, body: str | bytes, *, status: int = 200,
-             content_type: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None) -> None:
+    def page(
+        self,
+        path: str,
+        body: str | bytes,
+        *,
+        status: int = 200,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Serve a fixed body at ``path``."""
         data = body.encode() if isinstance(body, str) else body
 

@@ -9,10 +9,12 @@ from transforms.entities import extract_entities, normalize_name
 
 
 def test_mentions_slice_the_text_exactly_and_find_the_actors() -> None:
-    text = ("Russian President Vladimir Putin met Turkey's Recep Tayyip Erdogan in Istanbul, "
-            "while the Kremlin’s spokesman Dmitry Peskov spoke to NATO officials.")
+    text = (
+        "Russian President Vladimir Putin met Turkey's Recep Tayyip Erdogan in Istanbul, "
+        "while the Kremlin’s spokesman Dmitry Peskov spoke to NATO officials."
+    )
     mentions = list(extract_entities([("a1", text)]))
-    assert all(text[m.start_char:m.end_char] == m.surface for m in mentions)
+    assert all(text[m.start_char : m.end_char] == m.surface for m in mentions)
     found = {(m.normalized, m.label) for m in mentions}
     assert ("Vladimir Putin", "PERSON") in found and ("Istanbul", "GPE") in found
     assert ("Dmitry Peskov", "PERSON") in found and ("NATO", "ORG") in found
@@ -35,8 +37,11 @@ def test_normalize_name() -> None:
 
 def test_staging_round_trips_nested_rows(tmp_path: Path) -> None:
     now = datetime(2025, 6, 1, 12, tzinfo=UTC)
-    page = FetchedPage(FeedEntry("s", "https://x.org/a", None, "T", now, ("A", "B")),
-                       RawPage("h", "u", "u", 200, None, 3, "raw/h", now), None)
+    page = FetchedPage(
+        FeedEntry("s", "https://x.org/a", None, "T", now, ("A", "B")),
+        RawPage("h", "u", "u", 200, None, 3, "raw/h", now),
+        None,
+    )
     write_rows(tmp_path / "pages.jsonl", [page, page])
     assert read_rows(tmp_path / "pages.jsonl", FetchedPage) == [page, page]
     assert read_rows(tmp_path / "missing.jsonl", Article) == []

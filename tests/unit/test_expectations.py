@@ -23,8 +23,14 @@ def seeds() -> list[Article]:
 
 
 def _validate(tmp_path: Path, articles: list[Article]) -> dict:
-    return validate_batch(articles, project_dir=tmp_path / "gx", run_id="r1", now=NOW,
-                          results_path=tmp_path / "dq.jsonl", quarantine_path=tmp_path / "q.jsonl")
+    return validate_batch(
+        articles,
+        project_dir=tmp_path / "gx",
+        run_id="r1",
+        now=NOW,
+        results_path=tmp_path / "dq.jsonl",
+        quarantine_path=tmp_path / "q.jsonl",
+    )
 
 
 def test_good_batch_passes_and_renders_data_docs(tmp_path: Path, seeds: list[Article]) -> None:

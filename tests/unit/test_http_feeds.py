@@ -34,15 +34,25 @@ def test_unreadable_feed_is_an_error() -> None:
 def test_poll_skips_known_entries_and_unchanged_bodies(site: FixtureSite) -> None:
     source = Source("s", "S", f"{site.base_url}/feeds/analysis.rss")
     with _fetcher() as fetcher:
-        poll, entries = poll_source(source, fetcher, FeedState(), run_id="r", known=frozenset(),
-                                    max_bytes=10**6, max_entries=100, now=NOW)
+        poll, entries = poll_source(
+            source, fetcher, FeedState(), run_id="r", known=frozenset(), max_bytes=10**6, max_entries=100, now=NOW
+        )
         assert poll.status == "ok" and poll.entries_new == len(entries) > 0
         known = frozenset({"test-review-seed-000"})
-        _, fewer = poll_source(source, fetcher, FeedState(), run_id="r", known=known,
-                               max_bytes=10**6, max_entries=100, now=NOW)
+        _, fewer = poll_source(
+            source, fetcher, FeedState(), run_id="r", known=known, max_bytes=10**6, max_entries=100, now=NOW
+        )
         assert len(fewer) == len(entries) - 1
-        again, none = poll_source(source, fetcher, FeedState(feed_hash=poll.feed_hash), run_id="r2",
-                                  known=frozenset(), max_bytes=10**6, max_entries=100, now=NOW)
+        again, none = poll_source(
+            source,
+            fetcher,
+            FeedState(feed_hash=poll.feed_hash),
+            run_id="r2",
+            known=frozenset(),
+            max_bytes=10**6,
+            max_entries=100,
+            now=NOW,
+        )
     assert again.status == "unchanged" and none == []
 
 

@@ -7,12 +7,15 @@ from ingest.urls import article_id_for, canonical_url
 from parley.settings import DEFAULT_SOURCES_FILE
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("HTTPS://Example.ORG/a/b?utm_source=rss&utm_medium=feed#comments", "https://example.org/a/b"),
-    ("http://example.org:80/x?id=3&fbclid=abc&gclid=z", "http://example.org/x?id=3"),
-    ("https://example.org:8443/x", "https://example.org:8443/x"),
-    ("https://example.org", "https://example.org/"),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTPS://Example.ORG/a/b?utm_source=rss&utm_medium=feed#comments", "https://example.org/a/b"),
+        ("http://example.org:80/x?id=3&fbclid=abc&gclid=z", "http://example.org/x?id=3"),
+        ("https://example.org:8443/x", "https://example.org:8443/x"),
+        ("https://example.org", "https://example.org/"),
+    ],
+)
 def test_canonical_url_drops_tracking_and_fragment(url: str, expected: str) -> None:
     assert canonical_url(url) == expected
 

@@ -29,13 +29,22 @@ def test_migrations_apply_once_and_are_recorded(tmp_path: Path) -> None:
         assert applied == [p.stem for p in sorted(MIGRATIONS_DIR.glob("*.sql"))]
         assert migrate(con) == [] and pending_migrations(con) == []
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-    assert {"sources", "feed_polls", "articles", "raw_pages", "entity_mentions", "positions", "dq_results",
-            "pipeline_runs", "ingest_errors", "schema_migrations"} <= tables
+    assert {
+        "sources",
+        "feed_polls",
+        "articles",
+        "raw_pages",
+        "entity_mentions",
+        "positions",
+        "dq_results",
+        "pipeline_runs",
+        "ingest_errors",
+        "schema_migrations",
+    } <= tables
 
 
 def test_keys_are_declared(con) -> None:  # type: ignore[no-untyped-def]
-    constraints = con.execute(
-        "select table_name, constraint_type from information_schema.table_constraints").fetchall()
+    constraints = con.execute("select table_name, constraint_type from information_schema.table_constraints").fetchall()
     assert ("articles", "PRIMARY KEY") in constraints and ("entity_mentions", "FOREIGN KEY") in constraints
     assert ("articles", "UNIQUE") in constraints and ("feed_polls", "FOREIGN KEY") in constraints
 
@@ -61,8 +70,9 @@ def test_polls_update_source_health(con) -> None:  # type: ignore[no-untyped-def
     assert con.execute("select consecutive_failures, last_error from sources").fetchone() == (2, "boom")
     ok = FeedPoll("r3|s", "r3", "s", NOW.replace(hour=2), "ok", etag='"v1"', feed_hash="h")
     load.insert_polls(con, [ok])
-    assert con.execute("select consecutive_failures, etag, feed_hash, last_success_at is not null "
-                       "from sources").fetchone() == (0, '"v1"', "h", True)
+    assert con.execute(
+        "select consecutive_failures, etag, feed_hash, last_success_at is not null from sources"
+    ).fetchone() == (0, '"v1"', "h", True)
 
 
 def test_sources_keep_health_when_the_file_changes(con) -> None:  # type: ignore[no-untyped-def]
@@ -70,4 +80,7 @@ def test_sources_keep_health_when_the_file_changes(con) -> None:  # type: ignore
     con.execute("update sources set consecutive_failures = 3")
     assert load.upsert_sources(con, [Source("s", "S renamed", "https://x.org/feed2")]) == 0
     assert con.execute("select name, feed_url, consecutive_failures from sources").fetchone() == (
-        "S renamed", "https://x.org/feed2", 3)
+        "S renamed",
+        "https://x.org/feed2",
+        3,
+    )
