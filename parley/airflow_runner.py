@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,11 @@ def run_ingest_once(settings: Settings) -> DagRunOutcome:
 
     from airflow.dag_processing.dagbag import DagBag
     from airflow.utils import db
+
+    # Airflow's dependencies warn about their own dependencies; an operator cannot act on that.
+    # (Set after importing Airflow, which installs its own warning filters.)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message=".*httpx.*")
 
     if fresh or not os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("sqlite"):
         db.initdb()
