@@ -91,7 +91,6 @@ def configured_sources(settings: Settings) -> list[Source]:
 def poll_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
     """Poll every configured feed; stage the unseen entries and one poll record per source."""
     from ingest.feeds import poll_source
-    from ingest.http import HttpFetcher
     from warehouse.state import feed_states, known_keys
 
     paths = run_paths(settings, run_id)
@@ -100,7 +99,7 @@ def poll_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
         write_rows(paths.sources, [seed_source(), *sources])
         known, states = known_keys(settings.warehouse_path), feed_states(settings.warehouse_path)
         polls, entries = [], []
-        with HttpFetcher(settings.user_agent, _limits(settings)) as fetcher:
+        with make_fetcher(settings) as fetcher:
             for source in sources:
                 poll, new = poll_source(
                     source,
@@ -123,14 +122,15 @@ def poll_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
 
 def fetch_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
     """Fetch the staged entries' pages and keep their raw bodies."""
-    from ingest.http import HttpFetcher
     from ingest.pages import fetch_pages
 
     paths = run_paths(settings, run_id)
     with stage(paths, "fetch", run_id) as counts:
         entries = read_rows(paths.entries, FeedEntry)
-        with HttpFetcher(settings.user_agent, _limits(settings)) as fetcher:
-            pages, errors = fetch_pages(entries, fetcher, home=settings.home, run_id=run_id, now=now)
+        with make_fetcher(settings) as fetcher:
+            pages, errors = fetch_pages(
+                entries, fetcher, home=settings.home, run_id=run_id, now=now, workers=settings.fetch_workers
+            )
         write_rows(paths.pages, pages)
         write_rows(paths.fetch_errors, errors)
         counts.update(items_in=len(entries), items_out=len(pages))
@@ -213,14 +213,21 @@ def quality_gate_step(settings: Settings, run_id: str) -> dict[str, Any]:
     return verdict
 
 
-def _limits(settings: Settings) -> Any:
-    from ingest.http import FetchLimits
+def make_fetcher(settings: Settings) -> Any:
+    """Build the HTTP fetcher with the settings' limits, politeness and address policy."""
+    from ingest.http import FetchLimits, HttpFetcher
+    from ingest.netguard import AddressPolicy
 
-    return FetchLimits(
+    limits = FetchLimits(
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,
         total_timeout=settings.total_timeout,
         max_bytes=settings.max_page_bytes,
+        host_delay_s=settings.host_delay,
+        max_connections=settings.fetch_workers,
+    )
+    return HttpFetcher(
+        settings.user_agent, limits, AddressPolicy.from_spec(settings.allow_private_hosts), settings.obey_robots
     )
 
 

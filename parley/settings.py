@@ -29,6 +29,10 @@ class Settings:
     max_page_bytes: int = 5_000_000
     max_feed_bytes: int = 10_000_000
     max_entries_per_feed: int = 500
+    host_delay: float = 1.0
+    fetch_workers: int = 4
+    allow_private_hosts: str = ""
+    obey_robots: bool = True
     warehouse_override: Path | None = field(default=None)
 
     @property
@@ -79,6 +83,10 @@ class Settings:
             max_page_bytes=int(env.get("PARLEY_MAX_PAGE_BYTES", defaults.max_page_bytes)),
             max_feed_bytes=int(env.get("PARLEY_MAX_FEED_BYTES", defaults.max_feed_bytes)),
             max_entries_per_feed=int(env.get("PARLEY_MAX_ENTRIES_PER_FEED", defaults.max_entries_per_feed)),
+            host_delay=float(env.get("PARLEY_HOST_DELAY", defaults.host_delay)),
+            fetch_workers=int(env.get("PARLEY_FETCH_WORKERS", defaults.fetch_workers)),
+            allow_private_hosts=env.get("PARLEY_ALLOW_PRIVATE_HOSTS", ""),
+            obey_robots=env.get("PARLEY_OBEY_ROBOTS", "true").lower() not in {"0", "false", "no"},
             warehouse_override=Path(warehouse).resolve() if warehouse else None,
         )
 
@@ -100,6 +108,10 @@ class Settings:
             "PARLEY_MAX_PAGE_BYTES": str(self.max_page_bytes),
             "PARLEY_MAX_FEED_BYTES": str(self.max_feed_bytes),
             "PARLEY_MAX_ENTRIES_PER_FEED": str(self.max_entries_per_feed),
+            "PARLEY_HOST_DELAY": str(self.host_delay),
+            "PARLEY_FETCH_WORKERS": str(self.fetch_workers),
+            "PARLEY_ALLOW_PRIVATE_HOSTS": self.allow_private_hosts,
+            "PARLEY_OBEY_ROBOTS": str(self.obey_robots).lower(),
         }
         if self.warehouse_override:
             env["PARLEY_DUCKDB_PATH"] = str(self.warehouse_override)

@@ -29,17 +29,19 @@ def _query(home: Path, sql: str) -> list[tuple]:
 
 def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_path: Path) -> None:
     home = tmp_path / "data"
+    closed = _closed_port()
     sources = write_sources(
         tmp_path / "sources.toml",
         {
             "Test Review Analysis": f"{site.base_url}/feeds/analysis.rss",
             "Test Review Briefings": f"{site.base_url}/feeds/briefings.atom",
             "Broken Outlet": f"{site.base_url}/feeds/broken.rss",
-            "Unreachable Outlet": f"http://127.0.0.1:{_closed_port()}/feed.xml",
+            "Unreachable Outlet": f"http://127.0.0.1:{closed}/feed.xml",
         },
     )
 
-    first = run_parley("run", "--sources", str(sources), home=home)
+    allow = {"PARLEY_ALLOW_PRIVATE_HOSTS": f"{site.allow_spec},127.0.0.1:{closed}"}
+    first = run_parley("run", "--sources", str(sources), home=home, env=allow)
 
     assert first.returncode == 0, first.stderr[-3000:]
     assert "sources polled: 4 (2 ok, 2 failed)" in first.stdout
@@ -88,7 +90,7 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
 
     counts_before = _counts(home)
     page_hits = sum(n for path, n in site.hits.items() if path.startswith("/articles/"))
-    second = run_parley("run", "--sources", str(sources), home=home)
+    second = run_parley("run", "--sources", str(sources), home=home, env=allow)
 
     assert second.returncode == 0, second.stderr[-3000:]
     assert _counts(home) | {"feed_polls": 0, "pipeline_runs": 0} == counts_before | {
@@ -114,7 +116,7 @@ def test_run_feed_flag_and_critical_failure_quarantines_only_bad_rows(site: Fixt
         content_type="application/rss+xml",
     )
 
-    result = run_parley("run", "--feed", f"{site.base_url}/feeds/mixed.rss", home=home)
+    result = run_parley("run", "--feed", f"{site.base_url}/feeds/mixed.rss", home=home, site=site)
 
     assert result.returncode == 1
     assert "expect_column_values_to_be_between:published_at" in result.stdout

@@ -155,6 +155,17 @@ class FixtureSite:
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
+    @property
+    def port(self) -> int:
+        """The port the site listens on."""
+        assert self._server is not None
+        return int(self._server.server_address[1])
+
+    @property
+    def allow_spec(self) -> str:
+        """The ``PARLEY_ALLOW_PRIVATE_HOSTS`` entry that lets Parley fetch this site (and nothing else local)."""
+        return f"127.0.0.1:{self.port}"
+
     def start(self) -> FixtureSite:
         """Start serving in a daemon thread."""
         site = self

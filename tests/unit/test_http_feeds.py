@@ -6,14 +6,16 @@ import pytest
 
 from ingest.feeds import FeedState, parse_feed, poll_source
 from ingest.http import FetchError, FetchLimits, HttpFetcher
+from ingest.netguard import AddressPolicy
 from ingest.sources import Source
 from tests.support.fixture_site import FixtureSite, atom, rss
 
 NOW = __import__("datetime").datetime(2025, 6, 10, tzinfo=__import__("datetime").UTC)
 
 
-def _fetcher(**limits: float) -> HttpFetcher:
-    return HttpFetcher("ParleyTest/1", FetchLimits(**limits))  # type: ignore[arg-type]
+def _fetcher(site: FixtureSite | None = None, **limits: float) -> HttpFetcher:
+    policy = AddressPolicy.from_spec(site.allow_spec if site else "")
+    return HttpFetcher("ParleyTest/1", FetchLimits(**{"host_delay_s": 0.0, **limits}), policy)  # type: ignore[arg-type]
 
 
 def test_rss_and_atom_parse_into_entries(site: FixtureSite) -> None:
@@ -33,7 +35,7 @@ def test_unreadable_feed_is_an_error() -> None:
 
 def test_poll_skips_known_entries_and_unchanged_bodies(site: FixtureSite) -> None:
     source = Source("s", "S", f"{site.base_url}/feeds/analysis.rss")
-    with _fetcher() as fetcher:
+    with _fetcher(site) as fetcher:
         poll, entries = poll_source(
             source, fetcher, FeedState(), run_id="r", known=frozenset(), max_bytes=10**6, max_entries=100, now=NOW
         )
@@ -59,7 +61,7 @@ def test_poll_skips_known_entries_and_unchanged_bodies(site: FixtureSite) -> Non
 def test_fetch_follows_redirects_and_limits_them(site: FixtureSite) -> None:
     site.page("/old", "", status=301, headers={"Location": "/articles/seed-000"})
     site.page("/loop", "", status=302, headers={"Location": "/loop"})
-    with _fetcher(max_redirects=3) as fetcher:
+    with _fetcher(site, max_redirects=3) as fetcher:
         result = fetcher.fetch(f"{site.base_url}/old")
         assert result.final_url.endswith("/articles/seed-000") and result.content_type == "text/html"
         with pytest.raises(FetchError) as err:
@@ -70,7 +72,7 @@ def test_fetch_follows_redirects_and_limits_them(site: FixtureSite) -> None:
 def test_fetch_caps_size_after_decompression(site: FixtureSite) -> None:
     bomb = gzip.compress(b"<p>" + b"a" * 20_000_000)
     site.page("/bomb", bomb, headers={"Content-Encoding": "gzip"})
-    with _fetcher(max_bytes=1_000_000) as fetcher, pytest.raises(FetchError) as err:
+    with _fetcher(site, max_bytes=1_000_000) as fetcher, pytest.raises(FetchError) as err:
         fetcher.fetch(f"{site.base_url}/bomb")
     assert err.value.kind == "too_large"
 
@@ -87,7 +89,7 @@ def test_slow_drip_is_cut_by_the_total_limit(site: FixtureSite) -> None:
 
     site.routes["/drip"] = drip
     started = time.monotonic()
-    with _fetcher(total_timeout=1.0, read_timeout=5.0) as fetcher, pytest.raises(FetchError) as err:
+    with _fetcher(site, total_timeout=1.0, read_timeout=5.0) as fetcher, pytest.raises(FetchError) as err:
         fetcher.fetch(f"{site.base_url}/drip")
     assert err.value.kind == "timeout" and time.monotonic() - started < 3
 
@@ -100,6 +102,6 @@ def test_only_http_is_fetched(url: str) -> None:
 
 
 def test_http_errors_carry_the_status(site: FixtureSite) -> None:
-    with _fetcher() as fetcher, pytest.raises(FetchError) as err:
+    with _fetcher(site, retries=1, backoff_s=0.05) as fetcher, pytest.raises(FetchError) as err:
         fetcher.fetch(f"{site.base_url}/feeds/broken.rss")
     assert err.value.status == 500 and "HTTP 500" in str(err.value)

@@ -1,0 +1,149 @@
+"""What a hostile or broken server can send, served from 127.0.0.1; every case ends in a readable error."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from ingest.http import FetchError, FetchLimits, HttpFetcher
+from ingest.netguard import AddressPolicy
+from tests.support.fixture_site import FixtureSite
+
+
+@pytest.fixture
+def canary() -> Iterator[FixtureSite]:
+    """A server nobody may reach: its hit counter must stay at zero."""
+    running = FixtureSite().start()
+    yield running
+    running.stop()
+
+
+def _fetcher(site: FixtureSite, **limits: float) -> HttpFetcher:
+    policy = AddressPolicy.from_spec(site.allow_spec)
+    return HttpFetcher("ParleyTest/1", FetchLimits(**{"host_delay_s": 0.0, **limits}), policy)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "127.0.0.1",
+        "localhost",
+        "LocalHost",
+        "2130706433",  # decimal
+        "0x7f000001",  # hex
+        "0177.0.0.1",  # octal
+        "127.1",
+        "[::ffff:127.0.0.1]",  # IPv6-mapped
+        "[::1]",
+        "0.0.0.0",
+    ],
+)
+def test_no_spelling_of_loopback_reaches_the_canary(site: FixtureSite, canary: FixtureSite, spelling: str) -> None:
+    with _fetcher(site) as fetcher, pytest.raises(FetchError) as err:
+        fetcher.fetch(f"http://{spelling}:{canary.port}/articles/seed-000")
+    assert err.value.kind in {"forbidden_address", "invalid_url", "network"}
+    assert sum(canary.hits.values()) == 0
+
+
+def test_allowed_host_other_port_and_other_spelling_stay_forbidden(site: FixtureSite, canary: FixtureSite) -> None:
+    with _fetcher(site) as fetcher:
+        assert fetcher.fetch(f"{site.base_url}/articles/seed-000").status == 200
+        for url in (f"http://localhost:{site.port}/articles/seed-000", f"http://127.0.0.1:{canary.port}/"):
+            with pytest.raises(FetchError) as err:
+                fetcher.fetch(url)
+            assert err.value.kind == "forbidden_address"
+    assert sum(canary.hits.values()) == 0
+
+
+def test_redirect_into_a_private_address_is_refused(site: FixtureSite, canary: FixtureSite) -> None:
+    site.page("/hop", "", status=302, headers={"Location": f"http://127.0.0.1:{canary.port}/secret"})
+    site.page("/meta", "", status=301, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+    with _fetcher(site) as fetcher:
+        for path in ("/hop", "/meta"):
+            with pytest.raises(FetchError) as err:
+                fetcher.fetch(f"{site.base_url}{path}")
+            assert err.value.kind == "forbidden_address"
+    assert sum(canary.hits.values()) == 0
+
+
+def test_private_ranges_and_metadata_need_no_server_to_be_refused(site: FixtureSite) -> None:
+    with _fetcher(site, connect_timeout=1.0) as fetcher:
+        for url in ("http://10.0.0.1/", "http://192.168.1.1/", "http://169.254.169.254/latest/", "http://[fd00::1]/"):
+            with pytest.raises(FetchError) as err:
+                fetcher.fetch(url)
+            assert err.value.kind == "forbidden_address", url
+
+
+def test_robots_txt_is_honoured(site: FixtureSite) -> None:
+    site.page("/robots.txt", "User-agent: *\nDisallow: /articles/seed-001\n", content_type="text/plain")
+    with _fetcher(site) as fetcher:
+        assert fetcher.fetch(f"{site.base_url}/articles/seed-000").status == 200
+        with pytest.raises(FetchError) as err:
+            fetcher.fetch(f"{site.base_url}/articles/seed-001")
+    assert err.value.kind == "robots_disallowed"
+    assert site.hits["/articles/seed-001"] == 0 and site.hits["/robots.txt"] == 1
+
+
+def test_robots_5xx_puts_the_site_off_limits_and_4xx_does_not(site: FixtureSite) -> None:
+    site.page("/robots.txt", "oops", status=503, content_type="text/plain")
+    with _fetcher(site, retries=0) as fetcher, pytest.raises(FetchError) as err:
+        fetcher.fetch(f"{site.base_url}/articles/seed-000")
+    assert err.value.kind == "robots_disallowed" and "503" in str(err.value)
+    assert site.hits["/articles/seed-000"] == 0
+    site.page("/robots.txt", "gone", status=404, content_type="text/plain")
+    with _fetcher(site) as fetcher:
+        assert fetcher.fetch(f"{site.base_url}/articles/seed-000").status == 200
+
+
+def test_429_is_retried_after_the_time_the_server_asks(site: FixtureSite) -> None:
+    calls: list[float] = []
+
+    def limited(req: BaseHTTPRequestHandler) -> None:
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            req.send_response(429)
+            req.send_header("Retry-After", "1")
+            req.send_header("Content-Length", "0")
+            req.end_headers()
+            return
+        req.send_response(200)
+        req.send_header("Content-Type", "text/html")
+        req.send_header("Content-Length", "2")
+        req.end_headers()
+        req.wfile.write(b"ok")
+
+    site.routes["/busy"] = limited
+    with _fetcher(site) as fetcher:
+        assert fetcher.fetch(f"{site.base_url}/busy").body == b"ok"
+    assert len(calls) == 2 and calls[1] - calls[0] >= 0.95
+
+
+def test_retry_after_beyond_the_limit_gives_up_at_once(site: FixtureSite) -> None:
+    site.page("/later", "", status=503, headers={"Retry-After": "3600"})
+    started = time.monotonic()
+    with _fetcher(site) as fetcher, pytest.raises(FetchError) as err:
+        fetcher.fetch(f"{site.base_url}/later")
+    assert err.value.kind == "rate_limited" and time.monotonic() - started < 2
+
+
+def test_requests_to_one_host_keep_the_minimum_delay(site: FixtureSite) -> None:
+    with _fetcher(site, host_delay_s=0.3) as fetcher:
+        started = time.monotonic()
+        for slug in ("seed-000", "seed-001", "seed-002"):
+            fetcher.fetch(f"{site.base_url}/articles/{slug}")
+    # robots.txt, then three pages: three gaps of at least 0.3 s
+    assert time.monotonic() - started >= 0.9
+
+
+def test_a_server_that_never_answers_hits_the_read_timeout(site: FixtureSite) -> None:
+    def silent(req: BaseHTTPRequestHandler) -> None:
+        time.sleep(3)
+
+    site.routes["/silent"] = silent
+    started = time.monotonic()
+    with _fetcher(site, read_timeout=0.5, retries=0) as fetcher, pytest.raises(FetchError) as err:
+        fetcher.fetch(f"{site.base_url}/silent")
+    assert err.value.kind == "timeout" and time.monotonic() - started < 2.5
