@@ -28,6 +28,16 @@ class FeedState:
     etag: str | None = None
     last_modified: str | None = None
     feed_hash: str | None = None
+    paused_reason: str | None = None
+    next_poll_at: datetime | None = None
+
+    def skip_reason(self, now: datetime) -> str | None:
+        """Say why this source is not polled now (paused, or backing off after failures), if it is not."""
+        if self.paused_reason:
+            return f"paused: {self.paused_reason} (resume with `parley sources resume`)"
+        if self.next_poll_at is not None and self.next_poll_at > now:
+            return f"backing off after failures until {self.next_poll_at.isoformat(timespec='minutes')}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,7 @@ def poll_source(
 ) -> tuple[FeedPoll, list[FeedEntry]]:
     """Poll one feed conditionally; return the poll record and the entries not in ``known``."""
     started = time.monotonic()
+    skip = state.skip_reason(now)
 
     def record(status: str, **fields: Any) -> FeedPoll:
         return FeedPoll(
@@ -75,6 +86,10 @@ def poll_source(
             **fields,
         )
 
+    if skip:
+        return record(
+            "skipped", error=skip, etag=state.etag, last_modified=state.last_modified, feed_hash=state.feed_hash
+        ), []
     headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
     if state.etag:
         headers["If-None-Match"] = state.etag

@@ -27,6 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="poll just this feed (repeatable); overrides the sources file",
     )
+
+    sources = commands.add_parser("sources", parents=[home], help="list feed sources and their health")
+    sources_commands = sources.add_subparsers(dest="action")
+    resume = sources_commands.add_parser("resume", parents=[home], help="resume a paused source")
+    resume.add_argument("source_id")
     return parser
 
 
@@ -66,7 +71,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run}
+def cmd_sources(args: argparse.Namespace) -> int:
+    """List sources with their health, or resume a paused one."""
+    from parley.sources_cli import COLUMNS, format_table, source_health_rows
+    from warehouse.db import connect
+    from warehouse.load import resume_source
+
+    settings = settings_for(args)
+    if getattr(args, "action", None) == "resume":
+        if not settings.warehouse_path.exists():
+            print(f"parley sources: no warehouse at {settings.warehouse_path}", file=sys.stderr)
+            return 2
+        with connect(settings.warehouse_path) as con:
+            if not resume_source(con, args.source_id):
+                print(f"parley sources: no source {args.source_id!r}", file=sys.stderr)
+                return 2
+        print(f"resumed {args.source_id}: it is polled on the next run")
+        return 0
+    rows = source_health_rows(settings.warehouse_path)
+    if not rows:
+        print(f"no sources polled yet in {settings.warehouse_path}")
+        return 0
+    print(format_table(COLUMNS, rows))
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "sources": cmd_sources}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -191,10 +191,12 @@ def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, A
 def load_step(settings: Settings, run_id: str) -> dict[str, Any]:
     """Write the run's staged rows into the warehouse in one transaction (the only writer)."""
     from warehouse.batch import load_run
+    from warehouse.load import HealthPolicy
 
     paths = run_paths(settings, run_id)
     with stage(paths, "load", run_id) as counts:
-        summary = load_run(settings.warehouse_path, paths.root, run_id)
+        health = HealthPolicy(base_minutes=settings.backoff_minutes, pause_after=settings.pause_after_failures)
+        summary = load_run(settings.warehouse_path, paths.root, run_id, health)
         counts.update(items_in=summary["staged_articles"], items_out=summary["new_articles"])
     from warehouse.batch import load_stage_stats
 

@@ -70,11 +70,14 @@ def read_run_report(warehouse: Path, run_id: str) -> RunReport:
 
 def format_run_report(report: RunReport, *, warehouse: Path, data_docs: Path) -> str:
     """Render the report as the short text ``parley run`` prints."""
-    ok = [p for p in report.polls if p[1] != "failed"]
+    ok = [p for p in report.polls if p[1] not in {"failed", "skipped"}]
     failed = [p for p in report.polls if p[1] == "failed"]
-    lines = [f"run {report.run_id}", f"sources polled: {len(report.polls)} ({len(ok)} ok, {len(failed)} failed)"]
+    skipped = [p for p in report.polls if p[1] == "skipped"]
+    counts = f"{len(ok)} ok, {len(failed)} failed" + (f", {len(skipped)} skipped" if skipped else "")
+    lines = [f"run {report.run_id}", f"sources polled: {len(report.polls)} ({counts})"]
     lines += [f"  ok      {s}: {status}, {new} new" for s, status, new, _ in ok]
     lines += [f"  FAILED  {s}: {err}" for s, _, _, err in failed]
+    lines += [f"  skipped {s}: {err}" for s, _, _, err in skipped]
     lines.append(
         f"new articles: {report.new_articles} from feeds, {report.seed_articles} seeds "
         f"({report.total_articles} in the warehouse)"

@@ -33,6 +33,8 @@ class Settings:
     fetch_workers: int = 4
     allow_private_hosts: str = ""
     obey_robots: bool = True
+    backoff_minutes: int = 30
+    pause_after_failures: int = 8
     warehouse_override: Path | None = field(default=None)
 
     @property
@@ -87,6 +89,8 @@ class Settings:
             fetch_workers=int(env.get("PARLEY_FETCH_WORKERS", defaults.fetch_workers)),
             allow_private_hosts=env.get("PARLEY_ALLOW_PRIVATE_HOSTS", ""),
             obey_robots=env.get("PARLEY_OBEY_ROBOTS", "true").lower() not in {"0", "false", "no"},
+            backoff_minutes=int(env.get("PARLEY_BACKOFF_MINUTES", defaults.backoff_minutes)),
+            pause_after_failures=int(env.get("PARLEY_PAUSE_AFTER_FAILURES", defaults.pause_after_failures)),
             warehouse_override=Path(warehouse).resolve() if warehouse else None,
         )
 
@@ -112,6 +116,8 @@ class Settings:
             "PARLEY_FETCH_WORKERS": str(self.fetch_workers),
             "PARLEY_ALLOW_PRIVATE_HOSTS": self.allow_private_hosts,
             "PARLEY_OBEY_ROBOTS": str(self.obey_robots).lower(),
+            "PARLEY_BACKOFF_MINUTES": str(self.backoff_minutes),
+            "PARLEY_PAUSE_AFTER_FAILURES": str(self.pause_after_failures),
         }
         if self.warehouse_override:
             env["PARLEY_DUCKDB_PATH"] = str(self.warehouse_override)

@@ -17,7 +17,7 @@ from warehouse.db import connect
 from warehouse.migrate import migrate
 
 
-def load_run(warehouse: Path, staging: Path, run_id: str) -> dict[str, Any]:
+def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPolicy | None = None) -> dict[str, Any]:
     """Migrate, then load sources, polls, raw pages, good articles, mentions, errors and DQ results."""
     quarantined = {q.row_key for q in read_rows(staging / "quarantine.jsonl", QuarantinedRow)}
     articles = [a for a in read_rows(staging / "articles.jsonl", Article) if a.article_id not in quarantined]
@@ -26,12 +26,14 @@ def load_run(warehouse: Path, staging: Path, run_id: str) -> dict[str, Any]:
         con.execute("begin transaction")
         try:
             load.upsert_sources(con, read_rows(staging / "sources.jsonl", Source))
-            polls = load.insert_polls(con, read_rows(staging / "polls.jsonl", FeedPoll))
+            poll_rows = read_rows(staging / "polls.jsonl", FeedPoll)
+            polls = load.insert_polls(con, poll_rows, health)
             load.insert_raw_pages(con, [p.raw for p in read_rows(staging / "pages.jsonl", FetchedPage)])
             new_ids = load.insert_articles(con, articles, run_id)
             mentions = [m for m in read_rows(staging / "mentions.jsonl", Mention) if m.article_id in new_ids]
             mention_count = load.insert_mentions(con, mentions)
             errors = [
+                *(_poll_error(p) for p in poll_rows if p.status == "failed"),
                 *read_rows(staging / "fetch_errors.jsonl", IngestError),
                 *read_rows(staging / "extract_errors.jsonl", IngestError),
             ]
@@ -63,3 +65,14 @@ def load_stage_stats(warehouse: Path, stages_dir: Path, run_id: str) -> int:
             df[column] = pd.to_datetime(df[column], utc=True)
     with connect(warehouse) as con:
         return load.replace_run_rows(con, "pipeline_runs", df, run_id)
+
+
+def _poll_error(poll: FeedPoll) -> IngestError:
+    return IngestError(
+        run_id=poll.run_id,
+        stage="poll",
+        error_class=poll.error_class or "unknown",
+        message=poll.error or "poll failed",
+        occurred_at=poll.polled_at,
+        source_id=poll.source_id,
+    )

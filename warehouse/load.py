@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -43,35 +44,71 @@ def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) ->
     return int(added[0]) if added else 0
 
 
-def insert_polls(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll]) -> int:
+@dataclass(frozen=True)
+class HealthPolicy:
+    """How failing sources are treated: exponential backoff from ``base_minutes``, pause after N failures."""
+
+    base_minutes: int = 30
+    max_minutes: int = 24 * 60
+    pause_after: int = 8
+
+
+def insert_polls(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll], policy: HealthPolicy | None = None) -> int:
     """Record polls once each and carry their outcome into the sources' health columns."""
+    policy = policy or HealthPolicy()
     df = frame(polls, FeedPoll)
     if df.empty:
         return 0
     con.register("batch_polls", df)
     try:
-        row = con.execute("""
+        row = con.execute(
+            """
             insert into feed_polls (poll_id, run_id, source_id, polled_at, status, http_status, entries_seen,
                                     entries_new, duration_s, error_class, error)
             select poll_id, run_id, source_id, polled_at, status, http_status, entries_seen, entries_new,
                    duration_s, error_class, error
             from batch_polls b where not exists (select 1 from feed_polls p where p.poll_id = b.poll_id)
-            returning poll_id""").fetchall()
-        inserted = len(row)
-        con.execute("""
+            returning poll_id"""
+        ).fetchall()
+        # Failures back off exponentially (base, 2x, 4x ... up to the max) and pause the source at N.
+        con.execute(
+            """
             update sources set
                 etag = b.etag, last_modified = b.last_modified, feed_hash = b.feed_hash,
                 last_polled_at = b.polled_at,
-                last_success_at = case when b.status = 'failed' then sources.last_success_at else b.polled_at end,
-                consecutive_failures = case when b.status = 'failed' then sources.consecutive_failures + 1 else 0 end,
-                last_error = case when b.status = 'failed' then b.error else sources.last_error end
+                last_success_at = if(b.status = 'failed', sources.last_success_at, b.polled_at),
+                consecutive_failures = if(b.status = 'failed', sources.consecutive_failures + 1, 0),
+                last_error = if(b.status = 'failed', b.error, sources.last_error),
+                next_poll_at = if(b.status = 'failed', b.polled_at + to_minutes(least(
+                    $base * pow(2, sources.consecutive_failures), $max)::bigint), null),
+                paused = sources.paused or (b.status = 'failed' and sources.consecutive_failures + 1 >= $pause),
+                paused_reason = if(not sources.paused and b.status = 'failed'
+                                   and sources.consecutive_failures + 1 >= $pause,
+                                   format('{} consecutive failures; last: {}', sources.consecutive_failures + 1,
+                                          b.error),
+                                   sources.paused_reason)
             from batch_polls b
-            where sources.source_id = b.source_id
+            where sources.source_id = b.source_id and b.status <> 'skipped'
               and b.poll_id in (select poll_id from feed_polls)
-              and (sources.last_polled_at is null or b.polled_at > sources.last_polled_at)""")
+              and (sources.last_polled_at is null or b.polled_at > sources.last_polled_at)""",
+            {"base": policy.base_minutes, "max": policy.max_minutes, "pause": policy.pause_after},
+        )
     finally:
         con.unregister("batch_polls")
-    return inserted
+    return len(row)
+
+
+def resume_source(con: duckdb.DuckDBPyConnection, source_id: str) -> bool:
+    """Un-pause a source and forget its failure streak; return whether it exists."""
+    if not con.execute("select 1 from sources where source_id = ?", [source_id]).fetchall():
+        return False
+    # No RETURNING here: DuckDB 1.5 then treats the update of a referenced row as an FK violation.
+    con.execute(
+        "update sources set paused = false, paused_reason = null, consecutive_failures = 0, next_poll_at = null "
+        "where source_id = ?",
+        [source_id],
+    )
+    return True
 
 
 def insert_new(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, keys: Sequence[str]) -> int:

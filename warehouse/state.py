@@ -35,8 +35,14 @@ def feed_states(path: Path) -> dict[str, FeedState]:
     with connect(path, read_only=True) as con:
         if not table_exists(con, "sources"):
             return {}
-        rows = con.execute("select source_id, etag, last_modified, feed_hash from sources").fetchall()
-    return {r[0]: FeedState(etag=r[1], last_modified=r[2], feed_hash=r[3]) for r in rows}
+        rows = con.execute(
+            "select source_id, etag, last_modified, feed_hash, case when paused then coalesce(paused_reason, "
+            "'paused') end, next_poll_at from sources"
+        ).fetchall()
+    return {
+        r[0]: FeedState(etag=r[1], last_modified=r[2], feed_hash=r[3], paused_reason=r[4], next_poll_at=r[5])
+        for r in rows
+    }
 
 
 def _values(path: Path, sql: str) -> frozenset[str]:

@@ -105,3 +105,46 @@ def test_http_errors_carry_the_status(site: FixtureSite) -> None:
     with _fetcher(site, retries=1, backoff_s=0.05) as fetcher, pytest.raises(FetchError) as err:
         fetcher.fetch(f"{site.base_url}/feeds/broken.rss")
     assert err.value.status == 500 and "HTTP 500" in str(err.value)
+
+
+def test_paused_or_backing_off_sources_are_not_fetched(site: FixtureSite) -> None:
+    source = Source("s", "S", f"{site.base_url}/feeds/analysis.rss")
+    later = NOW.replace(hour=5)
+    with _fetcher(site) as fetcher:
+        for state in (FeedState(paused_reason="8 consecutive failures"), FeedState(next_poll_at=later)):
+            poll, entries = poll_source(
+                source, fetcher, state, run_id="r", known=frozenset(), max_bytes=10**6, max_entries=10, now=NOW
+            )
+            assert poll.status == "skipped" and entries == [] and poll.error
+    assert site.hits["/feeds/analysis.rss"] == 0
+
+
+def test_conditional_get_sends_validators_and_accepts_304(site: FixtureSite) -> None:
+    seen: list[str | None] = []
+
+    def feed(req: BaseHTTPRequestHandler) -> None:
+        seen.append(req.headers.get("If-None-Match"))
+        if req.headers.get("If-None-Match") == '"v1"':
+            req.send_response(304)
+            req.end_headers()
+            return
+        body = rss(site.base_url, site.articles[:2]).encode()
+        req.send_response(200)
+        req.send_header("ETag", '"v1"')
+        req.send_header("Content-Type", "application/rss+xml")
+        req.send_header("Content-Length", str(len(body)))
+        req.end_headers()
+        req.wfile.write(body)
+
+    site.routes["/etag.rss"] = feed
+    source = Source("s", "S", f"{site.base_url}/etag.rss")
+    with _fetcher(site) as fetcher:
+        first, _ = poll_source(
+            source, fetcher, FeedState(), run_id="r", known=frozenset(), max_bytes=10**6, max_entries=10, now=NOW
+        )
+        state = FeedState(etag=first.etag, feed_hash=first.feed_hash)
+        second, entries = poll_source(
+            source, fetcher, state, run_id="r2", known=frozenset(), max_bytes=10**6, max_entries=10, now=NOW
+        )
+    assert first.etag == '"v1"' and second.status == "not_modified" and entries == []
+    assert seen == [None, '"v1"'] and second.etag == '"v1"' and second.feed_hash == first.feed_hash

@@ -84,3 +84,31 @@ def test_sources_keep_health_when_the_file_changes(con) -> None:  # type: ignore
         "https://x.org/feed2",
         3,
     )
+
+
+def test_failing_source_backs_off_exponentially_then_pauses(con) -> None:  # type: ignore[no-untyped-def]
+    load.upsert_sources(con, [Source("s", "S", "https://x.org/feed")])
+    policy = load.HealthPolicy(base_minutes=30, pause_after=3)
+    gaps = []
+    for i in range(3):
+        polled = NOW.replace(hour=i)
+        poll = FeedPoll(f"r{i}|s", f"r{i}", "s", polled, "failed", error_class="network", error=f"boom {i}")
+        load.insert_polls(con, [poll], policy)
+        next_at, paused = con.execute("select next_poll_at, paused from sources").fetchone()
+        gaps.append(((next_at - polled).total_seconds() / 60, paused))
+    assert gaps == [(30, False), (60, False), (120, True)]
+    reason = con.execute("select paused_reason from sources").fetchone()[0]
+    assert reason == "3 consecutive failures; last: boom 2"
+    assert load.resume_source(con, "s") and not load.resume_source(con, "nope")
+    assert con.execute("select paused, consecutive_failures, next_poll_at from sources").fetchone() == (
+        False,
+        0,
+        None,
+    )
+
+
+def test_skipped_polls_do_not_touch_health(con) -> None:  # type: ignore[no-untyped-def]
+    load.upsert_sources(con, [Source("s", "S", "https://x.org/feed")])
+    load.insert_polls(con, [FeedPoll("r1|s", "r1", "s", NOW, "failed", error="boom")])
+    load.insert_polls(con, [FeedPoll("r2|s", "r2", "s", NOW.replace(hour=1), "skipped", error="backing off")])
+    assert con.execute("select consecutive_failures, last_error from sources").fetchone() == (1, "boom")
