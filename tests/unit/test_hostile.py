@@ -147,3 +147,58 @@ def test_a_server_that_never_answers_hits_the_read_timeout(site: FixtureSite) ->
     with _fetcher(site, read_timeout=0.5, retries=0) as fetcher, pytest.raises(FetchError) as err:
         fetcher.fetch(f"{site.base_url}/silent")
     assert err.value.kind == "timeout" and time.monotonic() - started < 2.5
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    + ']><rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title>'
+    "<link>https://x.org/a</link></item></channel></rss>"
+)
+
+
+def test_entity_bomb_feed_is_refused_before_parsing() -> None:
+    import resource
+
+    from ingest.feeds import parse_feed
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:
+        parse_feed(BILLION_LAUGHS.encode(), source_id="s", feed_url="http://x/feed")
+    assert err.value.kind == "xml_entities" and "refused" in str(err.value)
+    assert time.monotonic() - started < 1.0
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024
+
+
+def test_huge_feed_gives_a_bounded_partial_result() -> None:
+    from ingest.feeds import parse_feed
+
+    items = "".join(f"<item><title>T{i}</title><link>https://x.org/a/{i}</link></item>" for i in range(10_000))
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>'
+    parsed = parse_feed(feed.encode(), source_id="s", feed_url="x", max_entries=500)
+    assert len(parsed.entries) == 500 and parsed.entries[0].url == "https://x.org/a/0"
+
+
+def test_malformed_feed_with_entries_is_a_partial_result_with_a_warning() -> None:
+    from ingest.feeds import parse_feed
+
+    broken = b'<rss version="2.0"><channel><item><title>A & B</title><link>https://x.org/a</link></item>'
+    parsed = parse_feed(broken, source_id="s", feed_url="x")
+    assert [e.url for e in parsed.entries] == ["https://x.org/a"] and parsed.warning
+
+
+@pytest.mark.parametrize("body", [b"", b"\x00\x01\x02\xff" * 100, b"<html><body>Not a feed</body></html>"])
+def test_things_that_are_not_feeds_are_errors(body: bytes) -> None:
+    from ingest.feeds import parse_feed
+
+    with pytest.raises(FetchError) as err:
+        parse_feed(body, source_id="s", feed_url="x")
+    assert err.value.kind == "malformed_feed"
+
+
+def test_feed_over_the_size_cap_is_cut_off(site: FixtureSite) -> None:
+    site.page("/huge.rss", b"<rss>" + b" " * 3_000_000, content_type="application/rss+xml")
+    with _fetcher(site) as fetcher, pytest.raises(FetchError) as err:
+        fetcher.fetch(f"{site.base_url}/huge.rss", max_bytes=1_000_000)
+    assert err.value.kind == "too_large"
