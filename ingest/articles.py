@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ingest.extract import EXTRACTOR_VERSION, Extracted, decode_html, extract_article
-from ingest.pages import read_raw
+from ingest.bounded import CallFailed, run_bounded
+from ingest.extract import EXTRACTOR_VERSION, Extracted, extract_raw_page
 from ingest.records import Article, FetchedPage, IngestError
 from ingest.urls import article_id_for, canonical_url
 
@@ -18,30 +18,27 @@ logger = logging.getLogger(__name__)
 
 
 def build_articles(
-    pages: Iterable[FetchedPage], *, home: Path, run_id: str, now: datetime
+    pages: Sequence[FetchedPage], *, home: Path, run_id: str, now: datetime, timeout_s: float = 20.0, workers: int = 2
 ) -> tuple[list[Article], list[IngestError]]:
-    """Extract every page; pages without an article become errors, repeats are dropped."""
+    """Extract every page (each within a time limit); pages without an article become errors, repeats drop."""
+    calls = [(str(home), p.raw.path, p.charset, p.raw.final_url) for p in pages]
+    outcomes = run_bounded(extract_raw_page, calls, timeout_s=timeout_s, workers=workers)
     articles: list[Article] = []
     errors: list[IngestError] = []
     seen: set[str] = set()
-    for page in pages:
-        try:
-            html = decode_html(read_raw(home, page.raw.path), page.charset)
-            extracted = extract_article(html, url=page.raw.final_url)
-        except Exception as exc:
-            errors.append(_error(page, run_id, now, type(exc).__name__, f"extraction crashed: {exc}"))
-            continue
-        if extracted is None:
-            errors.append(
-                _error(page, run_id, now, "no_article", f"no article text (50+ words) found in {page.raw.final_url}")
-            )
-            continue
-        article = to_article(page, extracted)
-        if article.article_id in seen or article.text_hash in seen:
-            logger.info("dropping in-batch duplicate %s", article.url)
-            continue
-        seen |= {article.article_id, article.text_hash}
-        articles.append(article)
+    for page, outcome in zip(pages, outcomes, strict=True):
+        if isinstance(outcome, CallFailed):
+            errors.append(_error(page, run_id, now, outcome.kind, f"extraction failed: {outcome.message}"))
+        elif isinstance(outcome, str):
+            kind = "garbage_text" if outcome.startswith("garbage_text") else "no_article"
+            errors.append(_error(page, run_id, now, kind, outcome))
+        else:
+            article = to_article(page, outcome)
+            if article.article_id in seen or article.text_hash in seen:
+                logger.info("dropping in-batch duplicate %s", article.url)
+                continue
+            seen |= {article.article_id, article.text_hash}
+            articles.append(article)
     return articles, errors
 
 

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
+from pathlib import Path
 
 import trafilatura
 from trafilatura.utils import decode_file
@@ -21,6 +22,7 @@ EXTRACTOR_VERSION = version("trafilatura")
 MIN_TEXT_CHARS = 250
 # Below this many words what is left is a teaser, a paywall or navigation, not an article.
 MIN_ARTICLE_WORDS = 50
+_PROSE_PUNCTUATION = frozenset(".,;:!?'\"()[]-–—‘’“”«»…/%&$€£#*+=@§°")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,31 @@ def decode_html(body: bytes, declared_charset: str | None) -> str:
         except (LookupError, UnicodeDecodeError):
             logger.info("declared charset %s does not decode the page; detecting", declared_charset)
     return decode_file(body)
+
+
+def looks_like_text(text: str) -> bool:
+    """Tell prose from garbage (binary or compressed bytes decoded as text, mojibake, symbol soup)."""
+    sample = text[:20_000]
+    if not sample:
+        return False
+    odd = sum(1 for c in sample if not (c.isalnum() or c.isspace() or c in _PROSE_PUNCTUATION))
+    replacement = sample.count("\ufffd")
+    words = sample.split()
+    mean_word = sum(len(w) for w in words) / max(1, len(words))
+    return odd / len(sample) < 0.08 and replacement / len(sample) < 0.005 and mean_word < 15
+
+
+def extract_raw_page(home: str, relative_path: str, charset: str | None, url: str) -> Extracted | str:
+    """Read a stored page, decode and extract it; return the article or why there is none (worker entry)."""
+    from ingest.pages import read_raw
+
+    html = decode_html(read_raw(Path(home), relative_path), charset)
+    extracted = extract_article(html, url=url)
+    if extracted is None:
+        return f"no article text ({MIN_ARTICLE_WORDS}+ words) found in {url}"
+    if not looks_like_text(extracted.text):
+        return f"garbage_text: the extracted text of {url} is not prose"
+    return extracted
 
 
 def extract_article(html: str, *, url: str) -> Extracted | None:

@@ -146,7 +146,14 @@ def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, An
     paths = run_paths(settings, run_id)
     with stage(paths, "extract", run_id) as counts:
         pages = read_rows(paths.pages, FetchedPage)
-        articles, errors = build_articles(pages, home=settings.home, run_id=run_id, now=now)
+        articles, errors = build_articles(
+            pages,
+            home=settings.home,
+            run_id=run_id,
+            now=now,
+            timeout_s=settings.extract_timeout,
+            workers=settings.workers,
+        )
         stored = stored_articles(settings.warehouse_path)
         # Articles already in the warehouse (same id, URL or text) cost nothing downstream.
         batch = [a for a in [*load_seeds(SEEDS_DIR), *articles] if not {a.article_id, a.url, a.text_hash} & stored]

@@ -34,6 +34,8 @@ class Settings:
     allow_private_hosts: str = ""
     obey_robots: bool = True
     backoff_minutes: int = 30
+    extract_timeout: float = 20.0
+    workers: int = max(1, min(os.cpu_count() or 1, 4))
     pause_after_failures: int = 8
     warehouse_override: Path | None = field(default=None)
 
@@ -90,6 +92,8 @@ class Settings:
             allow_private_hosts=env.get("PARLEY_ALLOW_PRIVATE_HOSTS", ""),
             obey_robots=env.get("PARLEY_OBEY_ROBOTS", "true").lower() not in {"0", "false", "no"},
             backoff_minutes=int(env.get("PARLEY_BACKOFF_MINUTES", defaults.backoff_minutes)),
+            extract_timeout=float(env.get("PARLEY_EXTRACT_TIMEOUT", defaults.extract_timeout)),
+            workers=int(env.get("PARLEY_WORKERS", defaults.workers)),
             pause_after_failures=int(env.get("PARLEY_PAUSE_AFTER_FAILURES", defaults.pause_after_failures)),
             warehouse_override=Path(warehouse).resolve() if warehouse else None,
         )
@@ -117,6 +121,8 @@ class Settings:
             "PARLEY_ALLOW_PRIVATE_HOSTS": self.allow_private_hosts,
             "PARLEY_OBEY_ROBOTS": str(self.obey_robots).lower(),
             "PARLEY_BACKOFF_MINUTES": str(self.backoff_minutes),
+            "PARLEY_EXTRACT_TIMEOUT": str(self.extract_timeout),
+            "PARLEY_WORKERS": str(self.workers),
             "PARLEY_PAUSE_AFTER_FAILURES": str(self.pause_after_failures),
         }
         if self.warehouse_override:

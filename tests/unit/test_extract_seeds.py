@@ -72,3 +72,35 @@ def _page(home: Path, html: str, url: str) -> FetchedPage:
     entry = FeedEntry(source_id="s", url=url, guid="g", title="Feed title", published_at=None)
     raw = RawPage(raw_id, url, url, 200, "text/html", len(html), path, NOW)
     return FetchedPage(entry=entry, raw=raw, charset="utf-8")
+
+
+def test_garbage_is_never_an_article(tmp_path: Path) -> None:
+    import os
+    import zlib
+
+    from ingest.extract import looks_like_text
+
+    assert all(looks_like_text(a.text) for a in load_seeds(SEEDS_DIR))
+    noise = zlib.compress(os.urandom(200_000)).decode("latin-1")
+    assert not looks_like_text(noise)
+    binary = _page(tmp_path, "<html><body><p>" + noise + "</p></body></html>", "https://x.org/bin")
+    articles, errors = build_articles([binary], home=tmp_path, run_id="r", now=NOW)
+    assert articles == [] and errors[0].error_class in {"garbage_text", "no_article"}
+
+
+def test_gzip_body_without_content_encoding_is_decompressed(site: FixtureSite, tmp_path: Path) -> None:
+    import gzip
+
+    from ingest.http import FetchLimits, HttpFetcher
+    from ingest.netguard import AddressPolicy
+    from ingest.pages import fetch_pages
+
+    page = gzip.compress(site.article("sanctions-debate").render(site.base_url).encode())
+    site.page("/gz", page, content_type="text/html")
+    entry = FeedEntry(source_id="s", url=f"{site.base_url}/gz", guid=None, title=None, published_at=None)
+    fetcher = HttpFetcher("T", FetchLimits(host_delay_s=0), AddressPolicy.from_spec(site.allow_spec))
+    with fetcher:
+        pages, errors = fetch_pages([entry], fetcher, home=tmp_path, run_id="r", now=NOW)
+    assert errors == []
+    articles, _ = build_articles(pages, home=tmp_path, run_id="r", now=NOW)
+    assert articles[0].title == "Europe Weighs a New Sanctions Package as Washington Signals Fatigue"
