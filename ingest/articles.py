@@ -13,6 +13,7 @@ from ingest.bounded import CallFailed, run_bounded
 from ingest.extract import EXTRACTOR_VERSION, Extracted, extract_raw_page
 from ingest.records import Article, FetchedPage, IngestError
 from ingest.urls import article_id_for, canonical_url
+from transforms.cleaning import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def build_articles(
 def to_article(page: FetchedPage, extracted: Extracted) -> Article:
     """Combine feed metadata and extracted metadata; the feed wins where it is more precise."""
     url = _canonical(page.raw.final_url, extracted.canonical_url)
-    text = extracted.text
+    text = clean_text(extracted.text, title=extracted.title).text
     return Article(
         article_id=article_id_for(url),
         source_id=page.entry.source_id,

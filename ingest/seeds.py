@@ -13,9 +13,10 @@ from ingest.language import detect_language
 from ingest.records import Article
 from ingest.sources import SEED_SOURCE_ID
 from ingest.urls import article_id_for, seed_url
+from transforms.cleaning import clean_text
 
 SEED_EXTRACTOR = "seed-manifest"
-SEED_EXTRACTOR_VERSION = "1"
+SEED_EXTRACTOR_VERSION = "2"  # 2: residue cleaning
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
@@ -26,7 +27,8 @@ def load_seeds(seed_dir: Path) -> list[Article]:
 
 
 def _seed_article(seed_dir: Path, entry: dict[str, Any]) -> Article:
-    text = (seed_dir / f"{entry['name']}.txt").read_text(encoding="utf-8").rstrip()
+    raw = (seed_dir / f"{entry['name']}.txt").read_text(encoding="utf-8")
+    text = clean_text(raw, title=entry.get("title")).text
     url = seed_url(entry["name"])
     title = entry.get("title") or (_first_sentence(text) if entry.get("title_from") else None)
     return Article(

@@ -8,6 +8,7 @@ from ingest.records import FeedEntry, FetchedPage, RawPage
 from ingest.seeds import load_seeds
 from parley.settings import SEEDS_DIR
 from tests.support.fixture_site import BOILERPLATE_MARKERS, FixtureSite
+from transforms.cleaning import clean_text
 
 NOW = datetime(2025, 6, 10, tzinfo=UTC)
 
@@ -63,7 +64,7 @@ def test_seeds_load_with_stated_metadata_and_identically() -> None:
     if shared.exists():  # the project's copy must stay the text as received
         for article in seeds:
             name = article.url.removeprefix("seed:")
-            assert article.text == (shared / f"{name}.txt").read_text(encoding="utf-8").rstrip()
+            assert article.text == clean_text((shared / f"{name}.txt").read_text(encoding="utf-8")).text
     assert all(a.is_seed and a.language == "en" and a.title for a in seeds)
 
 
