@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 
 from ingest.bounded import CallFailed, run_bounded
 from ingest.extract import EXTRACTOR_VERSION, Extracted, extract_raw_page
-from ingest.records import Article, FetchedPage, IngestError
+from ingest.records import Article, DuplicateLink, FetchedPage, IngestError
 from ingest.urls import article_id_for, canonical_url
 from transforms.cleaning import clean_text
+from transforms.dedup import DuplicateIndex, simhash
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,6 @@ def build_articles(
     outcomes = run_bounded(extract_raw_page, calls, timeout_s=timeout_s, workers=workers)
     articles: list[Article] = []
     errors: list[IngestError] = []
-    seen: set[str] = set()
     for page, outcome in zip(pages, outcomes, strict=True):
         if isinstance(outcome, CallFailed):
             errors.append(_error(page, run_id, now, outcome.kind, f"extraction failed: {outcome.message}"))
@@ -34,13 +34,41 @@ def build_articles(
             kind = "garbage_text" if outcome.startswith("garbage_text") else "no_article"
             errors.append(_error(page, run_id, now, kind, outcome))
         else:
-            article = to_article(page, outcome)
-            if article.article_id in seen or article.text_hash in seen:
-                logger.info("dropping in-batch duplicate %s", article.url)
-                continue
-            seen |= {article.article_id, article.text_hash}
-            articles.append(article)
+            articles.append(to_article(page, outcome))
     return articles, errors
+
+
+def split_duplicates(
+    articles: Sequence[Article], index: DuplicateIndex, *, run_id: str, now: datetime
+) -> tuple[list[Article], list[DuplicateLink]]:
+    """Keep articles seen for the first time; link exact and near copies of stored (or earlier) ones."""
+    fresh: list[Article] = []
+    links: list[DuplicateLink] = []
+    for article in articles:
+        if index.known(article.article_id, article.url):
+            continue
+        match = index.duplicate_of(article.text_hash, article.simhash or simhash(article.text))
+        if match is None:
+            index.add(article.article_id, article.url, article.text_hash, article.simhash)
+            fresh.append(article)
+            continue
+        logger.info("%s duplicates %s (%s, %d bits)", article.url, match.article_id, match.method, match.distance)
+        index.keys.add(article.url)
+        links.append(
+            DuplicateLink(
+                url=article.url,
+                source_id=article.source_id,
+                duplicate_of=match.article_id,
+                method=match.method,
+                distance=match.distance,
+                title=article.title,
+                feed_guid=article.feed_guid,
+                raw_id=article.raw_id,
+                run_id=run_id,
+                detected_at=now,
+            )
+        )
+    return fresh, links
 
 
 def to_article(page: FetchedPage, extracted: Extracted) -> Article:
@@ -65,6 +93,7 @@ def to_article(page: FetchedPage, extracted: Extracted) -> Article:
         raw_id=page.raw.raw_id,
         is_seed=False,
         feed_guid=page.entry.guid,
+        simhash=simhash(text),
     )
 
 

@@ -73,6 +73,7 @@ class Article:
     raw_id: str | None
     is_seed: bool
     feed_guid: str | None = None
+    simhash: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,3 +115,19 @@ class FetchedPage:
     entry: FeedEntry
     raw: RawPage
     charset: str | None
+
+
+@dataclass(frozen=True)
+class DuplicateLink:
+    """An article found again under another URL, linked to its first stored copy."""
+
+    url: str
+    source_id: str
+    duplicate_of: str
+    method: str
+    distance: int
+    title: str | None
+    feed_guid: str | None
+    raw_id: str | None
+    run_id: str
+    detected_at: datetime

@@ -14,6 +14,7 @@ from ingest.records import Article
 from ingest.sources import SEED_SOURCE_ID
 from ingest.urls import article_id_for, seed_url
 from transforms.cleaning import clean_text
+from transforms.dedup import simhash
 
 SEED_EXTRACTOR = "seed-manifest"
 SEED_EXTRACTOR_VERSION = "2"  # 2: residue cleaning
@@ -48,6 +49,7 @@ def _seed_article(seed_dir: Path, entry: dict[str, Any]) -> Article:
         extractor_version=SEED_EXTRACTOR_VERSION,
         raw_id=None,
         is_seed=True,
+        simhash=simhash(text),
     )
 
 

@@ -139,9 +139,9 @@ def fetch_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]
 
 def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
     """Extract articles from the fetched pages and add the seed documents."""
-    from ingest.articles import build_articles
+    from ingest.articles import build_articles, split_duplicates
     from ingest.seeds import load_seeds
-    from warehouse.state import stored_articles
+    from warehouse.state import duplicate_index
 
     paths = run_paths(settings, run_id)
     with stage(paths, "extract", run_id) as counts:
@@ -154,13 +154,15 @@ def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, An
             timeout_s=settings.extract_timeout,
             workers=settings.workers,
         )
-        stored = stored_articles(settings.warehouse_path)
-        # Articles already in the warehouse (same id, URL or text) cost nothing downstream.
-        batch = [a for a in [*load_seeds(SEEDS_DIR), *articles] if not {a.article_id, a.url, a.text_hash} & stored]
+        # Seeds come first, so a web copy of a seed is linked to the seed; stored articles cost nothing more.
+        batch, duplicates = split_duplicates(
+            [*load_seeds(SEEDS_DIR), *articles], duplicate_index(settings.warehouse_path), run_id=run_id, now=now
+        )
         write_rows(paths.articles, batch)
+        write_rows(paths.duplicates, duplicates)
         write_rows(paths.extract_errors, errors)
         counts.update(items_in=len(pages), items_out=len(batch))
-    return {"articles": len(batch), "errors": len(errors)}
+    return {"articles": len(batch), "duplicates": len(duplicates), "errors": len(errors)}
 
 
 def tag_step(settings: Settings, run_id: str) -> dict[str, Any]:

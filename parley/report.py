@@ -17,6 +17,7 @@ class RunReport:
     new_articles: int = 0
     seed_articles: int = 0
     mentions: int = 0
+    duplicates: int = 0
     errors: list[tuple[str, str, str]] = field(default_factory=list)
     failed_critical: list[str] = field(default_factory=list)
     failed_warnings: list[str] = field(default_factory=list)
@@ -51,6 +52,9 @@ def read_run_report(warehouse: Path, run_id: str) -> RunReport:
             ).fetchone()
             or (0,)
         )[0]
+        report.duplicates = (
+            con.execute("select count(*) from article_duplicates where run_id = ?", [run_id]).fetchone() or (0,)
+        )[0]
         report.errors = con.execute(
             "select stage, coalesce(url, source_id, ''), message from ingest_errors where run_id = ? "
             "order by stage, url",
@@ -82,6 +86,8 @@ def format_run_report(report: RunReport, *, warehouse: Path, data_docs: Path) ->
         f"new articles: {report.new_articles} from feeds, {report.seed_articles} seeds "
         f"({report.total_articles} in the warehouse)"
     )
+    if report.duplicates:
+        lines.append(f"duplicates linked to a stored article: {report.duplicates} (table article_duplicates)")
     lines.append(f"entity mentions: {report.mentions}")
     if report.errors:
         lines.append(f"page errors: {len(report.errors)}")

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from expectations.runner import ExpectationOutcome, QuarantinedRow
-from ingest.records import Article, FeedPoll, FetchedPage, IngestError, Mention
+from ingest.records import Article, DuplicateLink, FeedPoll, FetchedPage, IngestError, Mention
 from ingest.sources import Source
 from ingest.staging import read_rows
 from warehouse import load
@@ -30,6 +30,11 @@ def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPol
             polls = load.insert_polls(con, poll_rows, health)
             load.insert_raw_pages(con, [p.raw for p in read_rows(staging / "pages.jsonl", FetchedPage)])
             new_ids = load.insert_articles(con, articles, run_id)
+            # A link needs its first copy stored: one held in quarantine keeps its copies out too.
+            staged_links = read_rows(staging / "duplicates.jsonl", DuplicateLink)
+            originals = load.existing_article_ids(con, {x.duplicate_of for x in staged_links})
+            links = [x for x in staged_links if x.duplicate_of in originals]
+            load.insert_new(con, "article_duplicates", load.frame(links, DuplicateLink), ["url"])
             mentions = [m for m in read_rows(staging / "mentions.jsonl", Mention) if m.article_id in new_ids]
             mention_count = load.insert_mentions(con, mentions)
             errors = [
@@ -47,6 +52,7 @@ def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPol
             con.execute("rollback")
             raise
     return {
+        "duplicates": len(links),
         "staged_articles": len(articles),
         "new_articles": len(new_ids),
         "mentions": mention_count,

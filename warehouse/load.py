@@ -151,6 +151,12 @@ def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article],
     return set(new["article_id"])
 
 
+def existing_article_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]:
+    """Return which of these article ids are stored."""
+    rows = con.execute("select article_id from articles where article_id in (select unnest($ids))", {"ids": list(ids)})
+    return {r[0] for r in rows.fetchall()}
+
+
 def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: Sequence[Mention]) -> int:
     """Insert mentions of stored articles, once per span."""
     df = frame(mentions, Mention)

@@ -9,21 +9,33 @@ from warehouse.db import connect, table_exists
 
 if TYPE_CHECKING:
     from ingest.feeds import FeedState
+    from transforms.dedup import DuplicateIndex
 
 
 def known_keys(path: Path) -> frozenset[str]:
-    """Canonical URLs and feed GUIDs of stored articles (empty before the first load)."""
-    return _values(
-        path, "select url from articles union all select feed_guid from articles where feed_guid is not null"
-    )
-
-
-def stored_articles(path: Path) -> frozenset[str]:
-    """Ids, URLs and text hashes of stored articles."""
+    """Canonical URLs and feed GUIDs of stored articles and linked duplicates (empty before the first load)."""
     return _values(
         path,
-        "select article_id from articles union all select url from articles union all select text_hash from articles",
+        "select url from articles union all select feed_guid from articles where feed_guid is not null "
+        "union all select url from article_duplicates "
+        "union all select feed_guid from article_duplicates where feed_guid is not null",
     )
+
+
+def duplicate_index(path: Path) -> DuplicateIndex:
+    """Index every stored article (and duplicate URL) for exact and near-duplicate checks."""
+    from transforms.dedup import DuplicateIndex
+
+    if not path.exists():
+        return DuplicateIndex()
+    with connect(path, read_only=True) as con:
+        if not table_exists(con, "articles"):
+            return DuplicateIndex()
+        index = DuplicateIndex.from_rows(
+            con.execute("select article_id, url, text_hash, simhash from articles order by loaded_at").fetchall()
+        )
+        index.keys |= {r[0] for r in con.execute("select url from article_duplicates").fetchall()}
+    return index
 
 
 def feed_states(path: Path) -> dict[str, FeedState]:

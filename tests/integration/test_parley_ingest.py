@@ -48,13 +48,20 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
     assert "quality: passed" in first.stdout
     articles = _query(
         home,
-        "select url, title, text, authors, published_at, language, word_count, is_seed, "
-        "raw_id, source_id from articles order by url",
+        "select url, title, text, authors, published_at, language, word_count, is_seed, raw_id, source_id "
+        "from articles order by url",
     )
-    assert sum(1 for a in articles if a[7]) == 5
+    seeds = {a[0]: a for a in articles if a[7]}
     web = {a[0]: a for a in articles if not a[7]}
-    assert len(web) == len(site.articles)
-    for fixture in site.articles:
+    assert len(seeds) == 5
+    # The site's copies of the seeds are linked to the seeds, not stored twice; its own texts are articles.
+    links = dict(
+        _query(home, "select d.url, a.url from article_duplicates d join articles a on a.article_id = d.duplicate_of")
+    )
+    own = [f for f in site.articles if not f.slug.startswith("seed-")]
+    assert sorted(web) == sorted(f"{site.base_url}/articles/{f.slug}" for f in own)
+    assert links == {f"{site.base_url}/articles/seed-{url[5:8]}": url for url in seeds}
+    for fixture in own:
         url, title, text, authors, published, language, words, _, raw_id, _ = web[
             f"{site.base_url}/articles/{fixture.slug}"
         ]
@@ -82,6 +89,7 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
     assert bad_slices == [(0,)]
     labels = dict(_query(home, "select label, count(*) from entity_mentions group by label"))
     assert labels["GPE"] > 50 and labels["PERSON"] > 20
+    assert _query(home, "select count(*) from raw_pages") == [(len(site.articles),)]
     assert _query(home, "select count(*) from dq_results") == [(9,)]
     assert _query(home, "select count(*) from dq_results where severity = 'critical' and not success") == [(0,)]
     assert (home / "quality" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
@@ -102,7 +110,8 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
 
 
 def _counts(home: Path) -> dict[str, int]:
-    tables = ["articles", "entity_mentions", "raw_pages", "sources", "feed_polls", "pipeline_runs"]
+    tables = ["articles", "article_duplicates", "entity_mentions", "raw_pages", "sources", "feed_polls"]
+    tables.append("pipeline_runs")
     return {t: _query(home, f"select count(*) from {t}")[0][0] for t in tables}
 
 

@@ -1,7 +1,8 @@
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.articles import build_articles
+from ingest.articles import build_articles, split_duplicates
 from ingest.extract import decode_html, extract_article
 from ingest.pages import read_raw, store_raw
 from ingest.records import FeedEntry, FetchedPage, RawPage
@@ -9,6 +10,7 @@ from ingest.seeds import load_seeds
 from parley.settings import SEEDS_DIR
 from tests.support.fixture_site import BOILERPLATE_MARKERS, FixtureSite
 from transforms.cleaning import clean_text
+from transforms.dedup import DuplicateIndex
 
 NOW = datetime(2025, 6, 10, tzinfo=UTC)
 
@@ -39,10 +41,39 @@ def test_build_articles_uses_canonical_url_and_records_failures(tmp_path: Path, 
     fixture = site.article("sanctions-debate")
     good = _page(tmp_path, fixture.render("https://review.example"), "https://review.example/s?utm_source=x")
     empty = _page(tmp_path, "<html><body><p>Hi</p></body></html>", "https://review.example/empty")
-    articles, errors = build_articles([good, empty, good], home=tmp_path, run_id="r", now=NOW)
+    articles, errors = build_articles([good, empty], home=tmp_path, run_id="r", now=NOW)
     assert [a.url for a in articles] == ["https://review.example/articles/sanctions-debate"]
     assert articles[0].feed_guid == "g" and articles[0].word_count == len(articles[0].text.split())
     assert [(e.stage, e.error_class) for e in errors] == [("extract", "no_article")]
+
+
+def test_exact_and_near_copies_are_linked_to_the_first(tmp_path: Path, site: FixtureSite) -> None:
+    fixture = site.article("sanctions-debate")
+    original = _page(tmp_path, fixture.render("https://review.example"), "https://review.example/a")
+    syndicated = replace(
+        fixture,
+        slug="copy",
+        paragraphs=(
+            "Republished with permission of the Parley Test Review.",
+            *fixture.paragraphs,
+            "Read the original and more analysis on the publisher's website.",
+        ),
+    )
+    copy = _page(tmp_path, syndicated.render("https://mirror.example"), "https://mirror.example/articles/copy")
+    other = _page(tmp_path, site.article("black-sea-corridor").render("https://x.example"), "https://x.example/b")
+    articles, _ = build_articles([original, copy, original, other], home=tmp_path, run_id="r", now=NOW)
+    fresh, links = split_duplicates(articles, DuplicateIndex(), run_id="r", now=NOW)
+    assert [a.url for a in fresh] == [articles[0].url, articles[3].url]
+    assert [(x.url, x.duplicate_of, x.method) for x in links] == [
+        ("https://mirror.example/articles/copy", articles[0].article_id, "simhash")
+    ]
+    again, more = split_duplicates(
+        articles,
+        DuplicateIndex.from_rows((a.article_id, a.url, a.text_hash, a.simhash) for a in fresh),
+        run_id="r2",
+        now=NOW,
+    )
+    assert again == [] and [x.method for x in more] == ["simhash"]
 
 
 def test_raw_pages_are_content_addressed(tmp_path: Path) -> None:

@@ -73,12 +73,27 @@ create table articles (
     text              varchar not null,
     word_count        integer not null,
     text_hash         varchar not null,          -- sha256 of text
+    simhash           bigint,                    -- 64-bit SimHash of word 3-shingles (near-duplicates)
     extractor         varchar not null,
     extractor_version varchar not null,
     raw_id            varchar references raw_pages (raw_id),
     is_seed           boolean not null default false,
     run_id            varchar not null,
     loaded_at         timestamptz not null default current_timestamp
+);
+
+-- A copy of a stored article found under another URL (syndication, mirrors): linked, not stored again.
+create table article_duplicates (
+    url           varchar primary key,           -- canonical URL of the copy
+    source_id     varchar not null references sources (source_id),
+    duplicate_of  varchar not null references articles (article_id),
+    method        varchar not null check (method in ('text_hash', 'simhash')),
+    distance      integer not null,              -- SimHash bits that differ (0 for an exact copy)
+    title         varchar,
+    feed_guid     varchar,
+    raw_id        varchar references raw_pages (raw_id),
+    run_id        varchar not null,
+    detected_at   timestamptz not null
 );
 
 create table entities (
