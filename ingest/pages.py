@@ -81,6 +81,7 @@ def _fetch_one(
         byte_count=len(body),
         path=path,
         fetched_at=now,
+        charset=result.charset,
     )
     return FetchedPage(entry=entry, raw=raw, charset=result.charset)
 

@@ -50,6 +50,7 @@ class RawPage:
     byte_count: int
     path: str
     fetched_at: datetime
+    charset: str | None = None
 
 
 @dataclass(frozen=True)

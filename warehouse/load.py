@@ -17,7 +17,8 @@ from ingest.sources import Source
 def frame(rows: Sequence[Any], cls: type) -> pd.DataFrame:
     """Turn dataclass rows into a DataFrame with one column per field, even when empty."""
     columns = [f.name for f in dataclasses.fields(cls)]
-    records = [{k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(r).items()} for r in rows]
+    # Tuples (authors) are stored '; '-separated: see the articles table in the migrations.
+    records = [{k: "; ".join(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(r).items()} for r in rows]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -149,6 +150,41 @@ def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article],
     new = df[~df["article_id"].isin(known) & ~df["url"].isin(known)]
     insert_new(con, "articles", new, ["article_id", "url"])
     return set(new["article_id"])
+
+
+DERIVED_TABLES = ("entity_mentions", "positions")
+REPLACED_COLUMNS = (
+    "title",
+    "authors",
+    "published_at",
+    "language",
+    "site_name",
+    "text",
+    "word_count",
+    "text_hash",
+    "simhash",
+    "extractor",
+    "extractor_version",
+    "run_id",
+)
+
+
+def replace_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], run_id: str) -> int:
+    """Replace stored articles' text and metadata (same ids) and drop their derived rows; return how many."""
+    df = frame(articles, Article)
+    if df.empty:
+        return 0
+    df["run_id"] = run_id
+    con.register("batch_replaced", df)
+    try:
+        for table in DERIVED_TABLES:
+            con.execute(f"delete from {table} where article_id in (select article_id from batch_replaced)")
+        assignments = ", ".join(f"{c} = b.{c}" for c in REPLACED_COLUMNS)
+        # No RETURNING: DuckDB 1.5 then treats the update of a referenced row as an FK violation.
+        con.execute(f"update articles set {assignments} from batch_replaced b where articles.article_id = b.article_id")
+    finally:
+        con.unregister("batch_replaced")
+    return len(existing_article_ids(con, df["article_id"]))
 
 
 def existing_article_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]:

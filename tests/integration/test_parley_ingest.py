@@ -66,7 +66,7 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
             f"{site.base_url}/articles/{fixture.slug}"
         ]
         assert title == fixture.title
-        assert authors == [fixture.author]
+        assert authors == fixture.author
         assert published.date() == fixture.published.date()
         assert language == "en" and words == len(text.split()) and raw_id
         assert all(p in text for p in fixture.paragraphs), f"body lost in {url}"

@@ -54,6 +54,7 @@ create table raw_pages (
     final_url     varchar not null,
     http_status   integer not null,
     content_type  varchar,
+    charset       varchar,                       -- as declared by the server, for re-decoding
     byte_count    bigint not null,
     path          varchar not null,              -- gzip file, relative to PARLEY_HOME
     fetched_at    timestamptz not null
@@ -65,7 +66,9 @@ create table articles (
     url               varchar not null unique,   -- canonical URL (seeds: seed:NAME)
     feed_guid         varchar,
     title             varchar,
-    authors           varchar[],
+    -- '; '-separated (string_split(authors, '; ') gives a list). Not varchar[]: DuckDB 1.5 rewrites an
+    -- update of a list column as delete + insert, which the foreign keys to articles then refuse.
+    authors           varchar,
     published_at      timestamptz,
     fetched_at        timestamptz not null,
     language          varchar,
