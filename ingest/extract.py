@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import re
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+import charset_normalizer
 import trafilatura
 from trafilatura.utils import decode_file
 
@@ -22,6 +24,7 @@ EXTRACTOR_VERSION = version("trafilatura")
 MIN_TEXT_CHARS = 250
 # Below this many words what is left is a teaser, a paywall or navigation, not an article.
 MIN_ARTICLE_WORDS = 50
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _PROSE_PUNCTUATION = frozenset(".,;:!?'\"()[]-–—‘’“”«»…/%&$€£#*+=@§°")
 
 
@@ -40,14 +43,23 @@ class Extracted:
 
 
 def decode_html(body: bytes, declared_charset: str | None) -> str:
-    """Decode a page with its declared charset when that works, else by detection."""
-    if declared_charset:
-        try:
-            codecs.lookup(declared_charset)
-            return body.decode(declared_charset)
-        except (LookupError, UnicodeDecodeError):
-            logger.info("declared charset %s does not decode the page; detecting", declared_charset)
+    """Decode a page: the server's charset, then the page's own ``<meta charset>``, UTF-8, then detection."""
+    for candidate in (declared_charset, _meta_charset(body), "utf-8"):
+        if candidate:
+            try:
+                codecs.lookup(candidate)
+                return body.decode(candidate)
+            except (LookupError, UnicodeDecodeError):
+                logger.info("charset %s does not decode the page; trying the next", candidate)
+    best = charset_normalizer.from_bytes(body[:200_000]).best()
+    if best is not None and best.encoding:
+        return body.decode(best.encoding, errors="replace")
     return decode_file(body)
+
+
+def _meta_charset(body: bytes) -> str | None:
+    match = _META_CHARSET.search(body[:4096])
+    return match.group(1).decode("ascii", errors="ignore") if match else None
 
 
 def looks_like_text(text: str) -> bool:

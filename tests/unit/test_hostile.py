@@ -202,3 +202,27 @@ def test_feed_over_the_size_cap_is_cut_off(site: FixtureSite) -> None:
     with _fetcher(site) as fetcher, pytest.raises(FetchError) as err:
         fetcher.fetch(f"{site.base_url}/huge.rss", max_bytes=1_000_000)
     assert err.value.kind == "too_large"
+
+
+def test_non_html_empty_and_mislabelled_pages_are_recorded_errors(site: FixtureSite, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from ingest.pages import fetch_pages
+    from ingest.records import FeedEntry
+
+    site.page("/doc.pdf", b"%PDF-1.7 ...", content_type="application/pdf")
+    site.page("/empty", b"   ", content_type="text/html")
+    site.page(
+        "/cp1251",
+        "<html><body><p>Переговоры в Стамбуле</p></body></html>".encode("cp1251"),
+        content_type="text/html; charset=utf-8",
+    )
+    entries = [FeedEntry("s", f"{site.base_url}{p}", None, None, None) for p in ("/doc.pdf", "/empty", "/cp1251")]
+    with _fetcher(site) as fetcher:
+        pages, errors = fetch_pages(entries, fetcher, home=tmp_path, run_id="r", now=datetime.now(UTC))
+    assert sorted(e.error_class for e in errors) == ["empty_page", "not_html"]
+    assert all(e.source_id == "s" and e.url and e.message for e in errors)
+    from ingest.extract import decode_html
+    from ingest.pages import read_raw
+
+    assert "Переговоры" in decode_html(read_raw(tmp_path, pages[0].raw.path), pages[0].charset)
