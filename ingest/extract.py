@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
-import re
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version

@@ -212,9 +212,10 @@ def test_non_html_empty_and_mislabelled_pages_are_recorded_errors(site: FixtureS
 
     site.page("/doc.pdf", b"%PDF-1.7 ...", content_type="application/pdf")
     site.page("/empty", b"   ", content_type="text/html")
+    russian = "Переговоры в Стамбуле возобновились, но остаются пустыми. Россия требует признания аннексий. " * 3
     site.page(
         "/cp1251",
-        "<html><body><p>Переговоры в Стамбуле</p></body></html>".encode("cp1251"),
+        f"<html><body><p>{russian}</p></body></html>".encode("cp1251"),
         content_type="text/html; charset=utf-8",
     )
     entries = [FeedEntry("s", f"{site.base_url}{p}", None, None, None) for p in ("/doc.pdf", "/empty", "/cp1251")]
