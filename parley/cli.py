@@ -36,6 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     reprocess.add_argument("--since", type=date.fromisoformat, metavar="YYYY-MM-DD", help="published on or after")
     reprocess.add_argument("--until", type=date.fromisoformat, metavar="YYYY-MM-DD", help="published on or before")
 
+    tag = commands.add_parser("tag", parents=[home], help="print the entities and positions found in a text file")
+    tag.add_argument("file", type=Path)
+    tag.add_argument("--json", action="store_true", help="print JSON: {entities: [...], positions: [...]}")
+
+    evaluate = commands.add_parser("eval", parents=[home], help="score entities or positions against a gold folder")
+    evaluate.add_argument("kind", choices=["entities", "positions"])
+    evaluate.add_argument("--gold", type=Path, required=True, help="folder of NAME.txt + NAME.json pairs")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+
     sources = commands.add_parser("sources", parents=[home], help="list feed sources and their health")
     sources_commands = sources.add_subparsers(dest="action")
     resume = sources_commands.add_parser("resume", parents=[home], help="resume a paused source")
@@ -128,7 +137,42 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "reprocess": cmd_reprocess, "sources": cmd_sources}
+def cmd_tag(args: argparse.Namespace) -> int:
+    """Tag one text file with the pipeline's code."""
+    import json
+
+    from parley.analysis_cli import format_tagged, tag_file
+
+    if not args.file.is_file():
+        print(f"parley tag: no such file {args.file}", file=sys.stderr)
+        return 2
+    result = tag_file(args.file)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_tagged(result))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score against gold files."""
+    import json
+
+    from parley.analysis_cli import evaluate, format_score
+
+    try:
+        score = evaluate(args.kind, args.gold)
+    except FileNotFoundError as exc:
+        print(f"parley eval: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(score, ensure_ascii=False) if args.json else format_score(args.kind, score))
+    return 0
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "reprocess": cmd_reprocess,
+    "sources": cmd_sources,
+    "tag": cmd_tag,
+    "eval": cmd_eval,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

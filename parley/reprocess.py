@@ -72,7 +72,13 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
     from ingest.seeds import load_seeds
     from ingest.staging import read_rows
     from transforms.entities import extract_entities
-    from warehouse.load import frame, insert_errors, insert_mentions, replace_articles, replace_run_rows
+    from warehouse.load import (
+        frame,
+        insert_errors,
+        insert_mentions,
+        replace_articles,
+        replace_run_rows,
+    )
 
     started = time.monotonic()
     pages, ids, seed_ids = select_pages(settings.warehouse_path, selection)

