@@ -20,13 +20,16 @@ UNLINKED_TYPES = {
 
 def tag_file(path: Path) -> dict[str, Any]:
     """Return the entities (and positions) found in a text file, as ``parley tag --json`` prints them."""
+    from dataclasses import asdict
+
     from transforms.actors import load_kb
-    from transforms.entities import extract_entities
+    from transforms.analysis import analyze
 
     text = path.read_text(encoding="utf-8")
     kb = load_kb()
     entities = []
-    for m in extract_entities([(path.stem, text)]):
+    ((_, mentions, positions),) = analyze([(path.stem, text)])
+    for m in mentions:
         actor = kb.actors.get(m.entity_id or "")
         kind = actor.type if actor else ("person" if m.entity_id else UNLINKED_TYPES.get(m.label, "other"))
         entities.append(
@@ -40,7 +43,12 @@ def tag_file(path: Path) -> dict[str, Any]:
                 "end": m.end_char,
             }
         )
-    return {"file": str(path), "entities": entities, "positions": []}
+    found = [
+        {k: v for k, v in asdict(p).items() if k not in {"position_id", "article_id"}}
+        | {"actor_name": kb.actors[p.actor_id].name if p.actor_id in kb.actors else p.actor_id}
+        for p in positions
+    ]
+    return {"file": str(path), "entities": entities, "positions": found}
 
 
 def format_tagged(result: dict[str, Any]) -> str:

@@ -166,15 +166,20 @@ def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, An
 
 
 def tag_step(settings: Settings, run_id: str) -> dict[str, Any]:
-    """Tag entity mentions in the staged articles."""
-    from transforms.entities import extract_entities
+    """Tag entity mentions and actor positions in the staged articles (one spaCy pass)."""
+    from transforms.analysis import analyze
 
     paths = run_paths(settings, run_id)
     with stage(paths, "tag", run_id) as counts:
         articles = read_rows(paths.articles, Article)
-        mentions = write_rows(paths.mentions, extract_entities((a.article_id, a.text) for a in articles))
-        counts.update(items_in=len(articles), items_out=mentions)
-    return {"mentions": mentions}
+        mentions, positions = [], []
+        for _, found_mentions, found_positions in analyze((a.article_id, a.text) for a in articles):
+            mentions.extend(found_mentions)
+            positions.extend(found_positions)
+        write_rows(paths.mentions, mentions)
+        write_rows(paths.positions, positions)
+        counts.update(items_in=len(articles), items_out=len(mentions) + len(positions))
+    return {"mentions": len(mentions), "positions": len(positions)}
 
 
 def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:

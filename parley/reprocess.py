@@ -71,11 +71,12 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
     from ingest.articles import build_articles
     from ingest.seeds import load_seeds
     from ingest.staging import read_rows
-    from transforms.entities import extract_entities
+    from transforms.analysis import analyze
     from warehouse.load import (
         frame,
         insert_errors,
         insert_mentions,
+        insert_positions,
         replace_articles,
         replace_run_rows,
     )
@@ -104,12 +105,16 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
     )
     held = set(verdict["quarantined"])
     good = [a for a in articles if a.article_id not in held]
-    mentions = list(extract_entities((a.article_id, a.text) for a in good))
+    mentions, positions = [], []
+    for _, found_mentions, found_positions in analyze((a.article_id, a.text) for a in good):
+        mentions.extend(found_mentions)
+        positions.extend(found_positions)
     with connect(settings.warehouse_path) as con:
         con.execute("begin transaction")
         try:
             replaced = replace_articles(con, good, run_id)
             mention_count = insert_mentions(con, mentions)
+            insert_positions(con, positions)
             insert_errors(con, errors)
             outcomes = read_rows(staging / "dq_results.jsonl", ExpectationOutcome)
             replace_run_rows(con, "dq_results", frame(outcomes, ExpectationOutcome), run_id)
@@ -123,6 +128,7 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
         "selected": len(pages) + len(seed_ids),
         "replaced": replaced,
         "mentions": mention_count,
+        "positions": len(positions),
         "kept_old_version": len(errors) + len(held),
         "errors": [f"{e.url}: {e.message}" for e in errors],
         "quarantined": sorted(held),

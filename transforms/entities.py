@@ -96,10 +96,21 @@ NON_POLITICAL = frozenset(
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 
+@Language.component("parley_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break: headlines, bylines and bullets are not one sentence."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
 @functools.cache
 def load_nlp() -> Language:
     """Load the English pipeline with the actor ruler, once per process (never at import time)."""
     nlp = spacy.load(MODEL, exclude=["lemmatizer"])
+    nlp.add_pipe("parley_line_breaks", before="parser")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True, "validate": False})
     kb = load_kb()
     ruler.add_patterns([{"label": a.label, "pattern": a.text, "id": a.actor_id} for a in kb.aliases])  # type: ignore[attr-defined]

@@ -106,3 +106,69 @@ def evaluate_entities(gold_dir: Path) -> Score:
         gold = {a["id"]: a["name"] for a in annotation.get("actors", [])}
         score_entities(name, mentions_by_doc[name], gold, score)
     return score
+
+
+def score_positions(
+    document: str,
+    predicted: list[tuple[str, str, str]],
+    gold: list[dict[str, Any]],
+    names: dict[str, str],
+    score: Score,
+) -> None:
+    """Add one document's positions: ``(actor, topic, polarity)`` predictions against gold items."""
+    unmatched = list(gold)
+    for actor, topic, polarity in predicted:
+        hit = next(
+            (
+                g
+                for g in unmatched
+                if g["topic"] == topic
+                and g["polarity"] == polarity
+                and same_actor(actor, names.get(actor, ""), g["actor"], names.get(g["actor"], ""))
+            ),
+            None,
+        )
+        if hit is None:
+            score.false_positives.append({"doc": document, "actor": actor, "topic": topic, "polarity": polarity})
+        else:
+            unmatched.remove(hit)
+            score.true_positives += 1
+    score.misses += [
+        {
+            "doc": document,
+            "actor": g["actor"],
+            "stance": g["stance"],
+            "topic": g["topic"],
+            "polarity": g["polarity"],
+            "evidence": g["evidence"],
+        }
+        for g in unmatched
+    ]
+    score.documents += 1
+    score.predicted += len(predicted)
+    score.gold += len(gold)
+
+
+def evaluate_positions(gold_dir: Path) -> Score:
+    """Analyse every gold text and score its positions on (actor, topic, polarity)."""
+    from transforms.actors import load_kb
+    from transforms.analysis import analyze
+
+    kb = load_kb()
+    score = Score()
+    documents = gold_documents(gold_dir)
+    results = {aid: positions for aid, _, positions in analyze((name, text) for name, text, _ in documents)}
+    for name, _, annotation in documents:
+        names = {a.actor_id: a.name for a in kb.actors.values()}
+        names |= {a["id"]: a["name"] for a in annotation.get("actors", [])}
+        predicted = [(p.actor_id, p.topic, p.polarity) for p in results[name]]
+        gold = [dict(g, polarity=g.get("polarity") or _polarity(g["stance"])) for g in annotation.get("positions", [])]
+        score_positions(name, predicted, gold, names, score)
+    return score
+
+
+def _polarity(stance: str) -> str:
+    from transforms.lexicon import load_taxonomy
+
+    value = load_taxonomy().polarity.get(stance, "pro")
+    return "pro" if value == "by_topic" else value

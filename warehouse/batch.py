@@ -12,6 +12,7 @@ from expectations.runner import ExpectationOutcome, QuarantinedRow
 from ingest.records import Article, DuplicateLink, FeedPoll, FetchedPage, IngestError, Mention
 from ingest.sources import Source
 from ingest.staging import read_rows
+from transforms.positions import Position
 from warehouse import load
 from warehouse.db import connect
 from warehouse.migrate import migrate
@@ -37,6 +38,8 @@ def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPol
             load.insert_new(con, "article_duplicates", load.frame(links, DuplicateLink), ["url"])
             mentions = [m for m in read_rows(staging / "mentions.jsonl", Mention) if m.article_id in new_ids]
             mention_count = load.insert_mentions(con, mentions)
+            positions = [p for p in read_rows(staging / "positions.jsonl", Position) if p.article_id in new_ids]
+            position_count = load.insert_positions(con, positions)
             errors = [
                 *(_poll_error(p) for p in poll_rows if p.status == "failed"),
                 *read_rows(staging / "fetch_errors.jsonl", IngestError),
@@ -56,6 +59,7 @@ def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPol
         "staged_articles": len(articles),
         "new_articles": len(new_ids),
         "mentions": mention_count,
+        "positions": position_count,
         "polls": polls,
         "errors": len(errors),
         "quarantined": len(quarantine),

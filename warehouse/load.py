@@ -263,6 +263,15 @@ def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: Sequence[Mention])
     return int(row[0]) if row else 0
 
 
+def insert_positions(con: duckdb.DuckDBPyConnection, positions: Sequence[Any]) -> int:
+    """Insert positions of stored articles, once per id."""
+    if not positions:
+        return 0
+    df = frame(positions, type(positions[0])).drop_duplicates("position_id")
+    df = df[df["article_id"].isin(existing_article_ids(con, set(df["article_id"])))]
+    return insert_new(con, "positions", df, ["position_id"])
+
+
 def insert_errors(con: duckdb.DuckDBPyConnection, errors: Sequence[IngestError]) -> int:
     """Record ingest failures once each."""
     df = frame(errors, IngestError)
