@@ -219,6 +219,14 @@ def _holders(cue: Token, actor_at: dict[int, str], last_actors: list[str]) -> li
     subject = _subject(cue)
     if subject is None:
         return last_actors if cue.sent.root == cue or cue.dep_ in {"ROOT", "xcomp"} else []
+    if subject.lower_ in PRONOUNS:
+        # "Washington said it would ...": a pronoun in reported speech is the speaker.
+        for ancestor in subject.head.ancestors:
+            speaker = next((c for c in ancestor.children if c.dep_ in SUBJECT_DEPS), None)
+            if speaker is not None and speaker.lower_ not in PRONOUNS:
+                found = _actors_of(speaker, actor_at, [])
+                if found:
+                    return found
     return _actors_of(subject, actor_at, last_actors)
 
 

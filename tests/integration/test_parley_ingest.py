@@ -93,6 +93,18 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
     assert _query(home, "select count(*) from dq_results") == [(9,)]
     assert _query(home, "select count(*) from dq_results where severity = 'critical' and not success") == [(0,)]
     assert (home / "quality" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
+    positions = _query(
+        home,
+        "select p.stance, p.topic, p.polarity, position(p.evidence in a.text) > 0, "
+        "substring(a.text, p.start_char + 1, p.end_char - p.start_char) = p.evidence "
+        "from positions p join articles a using (article_id)",
+    )
+    assert len(positions) > 20 and all(row[3] and row[4] for row in positions)
+    assert {row[2] for row in positions} == {"pro", "contra"}
+    assert _query(home, "select count(*) from positions_enriched where actor_name is null or source_name is null") == [
+        (0,)
+    ]
+    assert _query(home, "select count(*) > 0 from weekly_actor_positions") == [(True,)]
     stages = {r[0] for r in _query(home, "select stage from pipeline_runs")}
     assert stages == {"poll", "fetch", "extract", "tag", "validate", "load"}
 
@@ -110,7 +122,7 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
 
 
 def _counts(home: Path) -> dict[str, int]:
-    tables = ["articles", "article_duplicates", "entity_mentions", "raw_pages", "sources", "feed_polls"]
+    tables = ["articles", "article_duplicates", "entity_mentions", "positions", "raw_pages", "sources", "feed_polls"]
     tables.append("pipeline_runs")
     return {t: _query(home, f"select count(*) from {t}")[0][0] for t in tables}
 
