@@ -9,6 +9,7 @@ attitude to the topic's outcome contra. One position per (sentence, actor, topic
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 from collections.abc import Iterable, Sequence
@@ -61,6 +62,17 @@ NEGATED_STANCE = {
     "threatens": "threatens",
 }
 SUBJECT_DEPS = frozenset(["nsubj", "nsubjpass", "csubj"])
+# "Both sides", "the two delegations": in talks between Russia and Ukraine, the warring parties.
+COLLECTIVE_NOUNS = frozenset(["sides", "parties", "capitals", "delegations", "countries", "governments"])
+WARRING_PARTIES = ("Q159", "Q212")
+BACKING = (
+    ("backed", "by"),
+    ("supported", "by"),
+    ("endorsed", "by"),
+    ("in", "coordination", "with"),
+    ("with", "the", "backing", "of"),
+    ("with", "the", "support", "of"),
+)
 CLIMB_DEPS = frozenset(
     [
         "xcomp",
@@ -131,6 +143,16 @@ def extract_positions(doc: Doc, article_id: str, mentions: Sequence[Mention], nl
                     position = _position(doc, sent, article_id, actor, cue, stance, topic, start)
                     key = (sent.start, actor, topic, position.polarity)
                     positions.setdefault(key, position)
+        for backer in _backers(sent, actor_at):
+            for key, position in list(positions.items()):
+                if key[0] == sent.start and position.polarity == "pro" and position.actor_id != backer:
+                    backed = dataclasses.replace(
+                        position,
+                        actor_id=backer,
+                        stance="supports",
+                        position_id=_position_id(article_id, sent.start_char, backer, position.topic, "pro"),
+                    )
+                    positions.setdefault((sent.start, backer, position.topic, "pro"), backed)
         sentence_actors = _sentence_subject_actors(sent, actor_at)
         if sentence_actors:
             last_actors = sentence_actors
@@ -195,6 +217,10 @@ def _actors_of(token: Token, actor_at: dict[int, str], last_actors: list[str], d
         return list(dict.fromkeys(found))
     if token.lower_ in PRONOUNS:
         return last_actors
+    if token.lower_ == "both" or (
+        token.lower_ in COLLECTIVE_NOUNS and any(c.lower_ in {"both", "two"} for c in token.children)
+    ):
+        return list(WARRING_PARTIES)
     if depth < 2:
         for child in token.children:
             if child.dep_ in MODIFIER_DEPS:
@@ -301,9 +327,8 @@ def _position(
     context = {t.lower_ for t in sent[: max(0, cue.i - sent.start + 1)]} | {cue.lower_, cue.head.lower_}
     attribution = "analysis" if context & ANALYSIS_WORDS else "stated"
     evidence = sent.text.rstrip()
-    digest = hashlib.sha256(f"{article_id}|{sent.start_char}|{actor}|{topic}|{polarity}".encode()).hexdigest()
     return Position(
-        position_id=digest[:20],
+        position_id=_position_id(article_id, sent.start_char, actor, topic, polarity),
         article_id=article_id,
         actor_id=actor,
         stance=stance,
@@ -316,6 +341,25 @@ def _position(
         conditions=None,
         confidence=0.7 if cue.i in {t.i for t in sent} else 0.5,
     )
+
+
+def _backers(sent: Span, actor_at: dict[int, str]) -> list[str]:
+    """Actors named as backing the holder ("backed by EU partners", "in coordination with Washington")."""
+    tokens = list(sent)
+    found: list[str] = []
+    for i in range(len(tokens)):
+        for phrase in BACKING:
+            if tuple(t.lower_ for t in tokens[i : i + len(phrase)]) == phrase:
+                following = tokens[i + len(phrase) : i + len(phrase) + 4]
+                found += [actor_at[t.i] for t in following if t.i in actor_at][:1]
+        if tokens[i].lower_ == "blessing" and i >= 2 and tokens[i - 1].lower_ in {"’s", "'s"}:
+            owner = tokens[i - 2]
+            found += [actor_at[owner.i]] if owner.i in actor_at else []
+    return list(dict.fromkeys(found))
+
+
+def _position_id(article_id: str, start_char: int, actor: str, topic: str, polarity: str) -> str:
+    return hashlib.sha256(f"{article_id}|{start_char}|{actor}|{topic}|{polarity}".encode()).hexdigest()[:20]
 
 
 def _sentence_subject_actors(sent: Span, actor_at: dict[int, str]) -> list[str]:
