@@ -45,6 +45,22 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--gold", type=Path, required=True, help="folder of NAME.txt + NAME.json pairs")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
 
+    sql = commands.add_parser("sql", parents=[home], help="run a read-only SQL query on the warehouse")
+    sql.add_argument("query")
+    sql.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    sql.add_argument("--parquet", type=Path, metavar="FILE", help="write the result to a Parquet file")
+
+    search = commands.add_parser("search", parents=[home], help="full-text search of article titles and texts")
+    search.add_argument("query")
+    search.add_argument("--since", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    search.add_argument("--source", metavar="NAME", help="source id or name")
+    search.add_argument("--limit", type=int, default=10)
+
+    export = commands.add_parser("export", parents=[home], help="write every table as Parquet")
+    export.add_argument("directory", type=Path)
+
+    commands.add_parser("dq", parents=[home], help="latest quality verdict; exits 1 when it failed")
+
     sources = commands.add_parser("sources", parents=[home], help="list feed sources and their health")
     sources_commands = sources.add_subparsers(dest="action")
     resume = sources_commands.add_parser("resume", parents=[home], help="resume a paused source")
@@ -93,16 +109,18 @@ def cmd_sources(args: argparse.Namespace) -> int:
     from parley.sources_cli import COLUMNS, format_table, source_health_rows
     from warehouse.db import connect
     from warehouse.load import resume_source
+    from warehouse.publish import publish
 
     settings = settings_for(args)
     if getattr(args, "action", None) == "resume":
-        if not settings.warehouse_path.exists():
-            print(f"parley sources: no warehouse at {settings.warehouse_path}", file=sys.stderr)
+        if not settings.working_path.exists():
+            print(f"parley sources: no warehouse at {settings.working_path}", file=sys.stderr)
             return 2
-        with connect(settings.warehouse_path) as con:
+        with connect(settings.working_path) as con:
             if not resume_source(con, args.source_id):
                 print(f"parley sources: no source {args.source_id!r}", file=sys.stderr)
                 return 2
+        publish(settings.working_path, settings.warehouse_path)
         print(f"resumed {args.source_id}: it is polled on the next run")
         return 0
     rows = source_health_rows(settings.warehouse_path)
@@ -118,8 +136,8 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     from parley.reprocess import Selection, reprocess
 
     settings = settings_for(args)
-    if not settings.warehouse_path.exists():
-        print(f"parley reprocess: no warehouse at {settings.warehouse_path}", file=sys.stderr)
+    if not settings.working_path.exists():
+        print(f"parley reprocess: no warehouse at {settings.working_path}", file=sys.stderr)
         return 2
     now = datetime.now(UTC)
     summary = reprocess(
@@ -166,7 +184,72 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _published(settings: Settings, command: str) -> Path | None:
+    if not settings.warehouse_path.exists():
+        print(f"parley {command}: no warehouse at {settings.warehouse_path} (run `parley run` first)", file=sys.stderr)
+        return None
+    return settings.warehouse_path
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    """Run a read-only query."""
+    import duckdb
+
+    from parley.warehouse_cli import run_sql
+
+    warehouse = _published(settings_for(args), "sql")
+    if warehouse is None:
+        return 2
+    try:
+        run_sql(warehouse, args.query, as_csv=args.csv, parquet=args.parquet)
+    except duckdb.Error as exc:
+        print(f"parley sql: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search articles."""
+    from parley.warehouse_cli import run_search
+
+    warehouse = _published(settings_for(args), "search")
+    if warehouse is None:
+        return 2
+    run_search(warehouse, args.query, since=args.since, source=args.source, limit=args.limit)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export every table as Parquet."""
+    from parley.warehouse_cli import export_tables
+
+    warehouse = _published(settings_for(args), "export")
+    if warehouse is None:
+        return 2
+    for path in export_tables(warehouse, args.directory):
+        print(path)
+    return 0
+
+
+def cmd_dq(args: argparse.Namespace) -> int:
+    """Print the latest quality verdict; exit 1 when it failed, so monitors can call it."""
+    from parley.warehouse_cli import quality_report
+
+    settings = settings_for(args)
+    warehouse = _published(settings, "dq")
+    if warehouse is None:
+        return 2
+    text, failed = quality_report(warehouse)
+    print(text)
+    print(f"\nData Docs: {settings.data_docs_index}")
+    return 1 if failed else 0
+
+
 COMMANDS = {
+    "sql": cmd_sql,
+    "search": cmd_search,
+    "export": cmd_export,
+    "dq": cmd_dq,
     "run": cmd_run,
     "reprocess": cmd_reprocess,
     "sources": cmd_sources,

@@ -97,7 +97,7 @@ def poll_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
     with stage(paths, "poll", run_id) as counts:
         sources = configured_sources(settings)
         write_rows(paths.sources, [seed_source(), *sources])
-        known, states = known_keys(settings.warehouse_path), feed_states(settings.warehouse_path)
+        known, states = known_keys(settings.working_path), feed_states(settings.working_path)
         polls, entries = [], []
         with make_fetcher(settings) as fetcher:
             for source in sources:
@@ -156,7 +156,7 @@ def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, An
         )
         # Seeds come first, so a web copy of a seed is linked to the seed; stored articles cost nothing more.
         batch, duplicates = split_duplicates(
-            [*load_seeds(SEEDS_DIR), *articles], duplicate_index(settings.warehouse_path), run_id=run_id, now=now
+            [*load_seeds(SEEDS_DIR), *articles], duplicate_index(settings.working_path), run_id=run_id, now=now
         )
         write_rows(paths.articles, batch)
         write_rows(paths.duplicates, duplicates)
@@ -210,11 +210,14 @@ def load_step(settings: Settings, run_id: str) -> dict[str, Any]:
     paths = run_paths(settings, run_id)
     with stage(paths, "load", run_id) as counts:
         health = HealthPolicy(base_minutes=settings.backoff_minutes, pause_after=settings.pause_after_failures)
-        summary = load_run(settings.warehouse_path, paths.root, run_id, health)
+        summary = load_run(settings.working_path, paths.root, run_id, health)
         counts.update(items_in=summary["staged_articles"], items_out=summary["new_articles"])
     from warehouse.batch import load_stage_stats
 
-    load_stage_stats(settings.warehouse_path, paths.stages, run_id)
+    load_stage_stats(settings.working_path, paths.stages, run_id)
+    from warehouse.publish import publish
+
+    publish(settings.working_path, settings.warehouse_path)
     return summary
 
 

@@ -82,7 +82,7 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
     )
 
     started = time.monotonic()
-    pages, ids, seed_ids = select_pages(settings.warehouse_path, selection)
+    pages, ids, seed_ids = select_pages(settings.working_path, selection)
     built, errors = build_articles(
         pages, home=settings.home, run_id=run_id, now=now, timeout_s=settings.extract_timeout, workers=settings.workers
     )
@@ -109,7 +109,7 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
     for _, found_mentions, found_positions in analyze((a.article_id, a.text) for a in good):
         mentions.extend(found_mentions)
         positions.extend(found_positions)
-    with connect(settings.warehouse_path) as con:
+    with connect(settings.working_path) as con:
         con.execute("begin transaction")
         try:
             replaced = replace_articles(con, good, run_id)
@@ -124,6 +124,9 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
         except Exception:
             con.execute("rollback")
             raise
+    from warehouse.publish import publish
+
+    publish(settings.working_path, settings.warehouse_path)
     summary = {
         "selected": len(pages) + len(seed_ids),
         "replaced": replaced,

@@ -41,8 +41,13 @@ class Settings:
 
     @property
     def warehouse_path(self) -> Path:
-        """The DuckDB file the loader writes."""
+        """The published, read-only DuckDB file analysts open (replaced atomically after each load)."""
         return self.warehouse_override or self.home / "warehouse.duckdb"
+
+    @property
+    def working_path(self) -> Path:
+        """The DuckDB file only the loader opens; published as ``warehouse_path`` after each load."""
+        return self.warehouse_path.parent / ".loader" / self.warehouse_path.name
 
     @property
     def raw_dir(self) -> Path:

@@ -147,3 +147,5 @@ def test_run_feed_flag_and_critical_failure_quarantines_only_bad_rows(site: Fixt
     quarantined = _query(home, "select row_key, reasons from dq_quarantine")
     assert len(quarantined) == 1 and "published_at" in quarantined[0][1]
     assert _query(home, "select count(*) from articles where is_seed") == [(5,)]
+    dq = run_parley("dq", home=home)
+    assert dq.returncode == 1 and "FAILED" in dq.stdout and "published_at" in dq.stdout

@@ -1,0 +1,124 @@
+"""``parley sql``, ``parley search``, ``parley export`` and ``parley dq``: read the published warehouse."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from parley.sources_cli import format_table
+from warehouse.db import connect, table_exists
+
+MAX_ROWS_SHOWN = 1000
+
+
+def run_sql(warehouse: Path, query: str, *, as_csv: bool = False, parquet: Path | None = None) -> int:
+    """Run a read-only query and print it as a table or CSV, or write it as Parquet; return the row count."""
+    with connect(warehouse, read_only=True) as con:
+        relation = con.sql(query)
+        if relation is None:
+            return 0
+        if parquet is not None:
+            relation.write_parquet(str(parquet))
+            return int((con.sql(f"select count(*) from read_parquet('{parquet}')").fetchone() or (0,))[0])
+        header = tuple(relation.columns)
+        rows = relation.fetchall()
+    if as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(header)
+        writer.writerows(rows)
+    else:
+        shown = [tuple(_cell(v) for v in row) for row in rows[:MAX_ROWS_SHOWN]]
+        print(format_table(header, shown))
+        more = f" (first {MAX_ROWS_SHOWN} shown; use --csv or --parquet for all)" if len(rows) > MAX_ROWS_SHOWN else ""
+        print(f"({len(rows)} rows){more}")
+    return len(rows)
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def run_search(warehouse: Path, query: str, *, since: date | None, source: str | None, limit: int) -> int:
+    """Print ranked articles with a snippet; return how many."""
+    from warehouse.search import search
+
+    with connect(warehouse, read_only=True) as con:
+        if source:
+            row = con.execute("select source_id from sources where source_id = $s or name = $s", {"s": source})
+            found = row.fetchone()
+            source = found[0] if found else source
+        hits = search(con, query, since=since, source=source, limit=limit)
+    for rank, hit in enumerate(hits, start=1):
+        day = hit.published.date().isoformat() if hit.published else "undated"
+        print(f"{rank:>2}. [{hit.score:.2f}] {hit.title or '(untitled)'}")
+        print(f"    {day} · {hit.source_id} · {hit.url}")
+        print(f"    {hit.snippet}")
+    if not hits:
+        print("no matching articles")
+    return len(hits)
+
+
+def export_tables(warehouse: Path, target: Path) -> list[Path]:
+    """Write every table of the warehouse as ``TARGET/<table>.parquet``."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    with connect(warehouse, read_only=True) as con:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main' "
+                "and table_type = 'BASE TABLE' order by 1"
+            ).fetchall()
+        ]
+        for table in tables:
+            path = target / f"{table}.parquet"
+            con.sql(f'select * from "{table}"').write_parquet(str(path))
+            written.append(path)
+    return written
+
+
+def quality_report(warehouse: Path, *, runs: int = 10) -> tuple[str, bool]:
+    """Render the latest quality verdict, failing expectations, quarantined rows and the trend; say if it failed."""
+    with connect(warehouse, read_only=True) as con:
+        if not table_exists(con, "dq_results"):
+            return "no validation has run yet", False
+        trend = con.execute(
+            """select run_id, max(validated_at) as validated, max(element_count) as checked,
+                      count(*) filter (where not success and severity = 'critical') as critical,
+                      count(*) filter (where not success and severity <> 'critical') as warnings,
+                      (select count(*) from dq_quarantine q where q.run_id = r.run_id) as quarantined
+               from dq_results r group by run_id order by validated desc limit $runs""",
+            {"runs": runs},
+        ).fetchall()
+        if not trend:
+            return "no validation has run yet", False
+        latest = trend[0][0]
+        failing = con.execute(
+            "select severity, expectation_id, unexpected_count, coalesce(unexpected_examples, observed_value, '') "
+            "from dq_results where run_id = ? and not success order by severity, expectation_id",
+            [latest],
+        ).fetchall()
+        held = con.execute(
+            "select table_name, row_key, reasons from dq_quarantine where run_id = ? order by row_key", [latest]
+        ).fetchall()
+    failed = trend[0][3] > 0
+    verdict = "FAILED" if failed else ("passed with warnings" if trend[0][4] else "passed")
+    lines = [f"latest validation: {latest} at {trend[0][1]:%Y-%m-%d %H:%M} — {verdict}"]
+    lines += [f"  {sev:8} {exp}: {count} unexpected {_cell(examples)}" for sev, exp, count, examples in failing]
+    if held:
+        lines.append(f"quarantined rows ({len(held)}):")
+        lines += [f"  {table}/{key}: {reasons}" for table, key, reasons in held]
+    lines.append("")
+    lines.append(f"last {len(trend)} runs:")
+    lines.append(
+        format_table(
+            ("run", "validated", "rows", "critical", "warnings", "quarantined"),
+            [(r[0], f"{r[1]:%Y-%m-%d %H:%M}", str(r[2] or 0), str(r[3]), str(r[4]), str(r[5])) for r in trend],
+        )
+    )
+    return "\n".join(lines), failed
