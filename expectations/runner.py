@@ -95,7 +95,22 @@ def validate_frame(
     for suite_result in result.run_results.values():
         for item in suite_result.results:
             _collect(item, validation, run_id=run_id, suite_name=suite.name, now=now)
+    _keep_first_copies(df, validation)
     return validation
+
+
+def _keep_first_copies(df: pd.DataFrame, validation: Validation) -> None:
+    """Hold back only the later copies on a uniqueness failure: the first copy is a good row."""
+    for outcome in validation.outcomes:
+        if outcome.expectation_type != "expect_column_values_to_be_unique" or outcome.success:
+            continue
+        firsts = set(df.index[~df[outcome.column_name].duplicated(keep="first")])
+        for index in firsts:
+            reasons = validation.bad_rows.get(index, [])
+            if outcome.expectation_id in reasons:
+                reasons.remove(outcome.expectation_id)
+                if not reasons:
+                    del validation.bad_rows[index]
 
 
 def _quiet(context: Any) -> None:

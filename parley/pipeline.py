@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.records import Article, FeedEntry, FetchedPage
+from ingest.records import Article, FeedEntry, FetchedPage, Mention
 from ingest.sources import Source, load_sources, seed_source, sources_for_feeds
 from ingest.staging import read_rows, write_rows
 from parley.settings import SEEDS_DIR, Settings
@@ -184,11 +184,20 @@ def tag_step(settings: Settings, run_id: str) -> dict[str, Any]:
 
 def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
     """Validate the batch with Great Expectations; stage results and the rows to quarantine."""
-    from expectations.batch import validate_batch
+    from expectations.batch import RunBatch, validate_batch
+    from transforms.positions import Position
+    from warehouse.state import feed_health, recent_volumes
 
     paths = run_paths(settings, run_id)
     with stage(paths, "validate", run_id) as counts:
         articles = read_rows(paths.articles, Article)
+        batch = RunBatch(
+            articles=articles,
+            mentions=read_rows(paths.mentions, Mention),
+            positions=read_rows(paths.positions, Position),
+            sources=feed_health(settings.working_path),
+            recent_volumes=recent_volumes(settings.working_path),
+        )
         verdict = validate_batch(
             articles,
             project_dir=settings.quality_dir,
@@ -196,9 +205,10 @@ def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, A
             now=now,
             results_path=paths.dq_results,
             quarantine_path=paths.quarantine,
+            batch=batch,
         )
         paths.verdict.write_text(json.dumps(verdict), encoding="utf-8")
-        counts.update(items_in=len(articles), items_out=len(articles) - len(verdict["quarantined"]))
+        counts.update(items_in=len(articles), items_out=len(articles) - len(verdict["quarantined"]["articles"]))
     return verdict
 
 
@@ -225,9 +235,10 @@ def quality_gate_step(settings: Settings, run_id: str) -> dict[str, Any]:
     """Fail the run, naming the expectations, when a critical one failed on its batch."""
     verdict: dict[str, Any] = json.loads(run_paths(settings, run_id).verdict.read_text(encoding="utf-8"))
     if verdict["failed_critical"]:
+        held = ", ".join(f"{len(keys)} {table}" for table, keys in verdict["quarantined"].items() if keys)
         raise QualityGateError(
-            f"critical expectations failed: {', '.join(verdict['failed_critical'])}; "
-            f"{len(verdict['quarantined'])} article(s) quarantined (table dq_quarantine)"
+            f"critical expectations failed: {', '.join(verdict['failed_critical'])}; quarantined: {held or 'none'} "
+            "(the other rows loaded; see `parley dq` and table dq_quarantine)"
         )
     return verdict
 

@@ -103,7 +103,7 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
         results_path=staging / "dq_results.jsonl",
         quarantine_path=staging / "quarantine.jsonl",
     )
-    held = set(verdict["quarantined"])
+    held = set(verdict["quarantined"]["articles"])
     good = [a for a in articles if a.article_id not in held]
     mentions, positions = [], []
     for _, found_mentions, found_positions in analyze((a.article_id, a.text) for a in good):
@@ -119,7 +119,8 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
             outcomes = read_rows(staging / "dq_results.jsonl", ExpectationOutcome)
             replace_run_rows(con, "dq_results", frame(outcomes, ExpectationOutcome), run_id)
             quarantine = read_rows(staging / "quarantine.jsonl", QuarantinedRow)
-            replace_run_rows(con, "dq_quarantine", frame(quarantine, QuarantinedRow), run_id)
+            held_rows = frame(quarantine, QuarantinedRow).drop_duplicates(["table_name", "row_key"])
+            replace_run_rows(con, "dq_quarantine", held_rows, run_id)
             con.execute("commit")
         except Exception:
             con.execute("rollback")

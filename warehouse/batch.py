@@ -20,7 +20,10 @@ from warehouse.migrate import migrate
 
 def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPolicy | None = None) -> dict[str, Any]:
     """Migrate, then load sources, polls, raw pages, good articles, mentions, errors and DQ results."""
-    quarantined = {q.row_key for q in read_rows(staging / "quarantine.jsonl", QuarantinedRow)}
+    held = read_rows(staging / "quarantine.jsonl", QuarantinedRow)
+    quarantined = {q.row_key for q in held if q.table_name == "articles"}
+    held_mentions = {q.row_key for q in held if q.table_name == "entity_mentions"}
+    held_positions = {q.row_key for q in held if q.table_name == "positions"}
     articles = [a for a in read_rows(staging / "articles.jsonl", Article) if a.article_id not in quarantined]
     with connect(warehouse) as con:
         migrate(con)
@@ -36,9 +39,17 @@ def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPol
             originals = load.existing_article_ids(con, {x.duplicate_of for x in staged_links})
             links = [x for x in staged_links if x.duplicate_of in originals]
             load.insert_new(con, "article_duplicates", load.frame(links, DuplicateLink), ["url"])
-            mentions = [m for m in read_rows(staging / "mentions.jsonl", Mention) if m.article_id in new_ids]
+            mentions = [
+                m
+                for m in read_rows(staging / "mentions.jsonl", Mention)
+                if m.article_id in new_ids and f"{m.article_id}:{m.start_char}:{m.end_char}" not in held_mentions
+            ]
             mention_count = load.insert_mentions(con, mentions)
-            positions = [p for p in read_rows(staging / "positions.jsonl", Position) if p.article_id in new_ids]
+            positions = [
+                p
+                for p in read_rows(staging / "positions.jsonl", Position)
+                if p.article_id in new_ids and p.position_id not in held_positions
+            ]
             position_count = load.insert_positions(con, positions)
             errors = [
                 *(_poll_error(p) for p in poll_rows if p.status == "failed"),
@@ -49,7 +60,8 @@ def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPol
             outcomes = read_rows(staging / "dq_results.jsonl", ExpectationOutcome)
             load.replace_run_rows(con, "dq_results", load.frame(outcomes, ExpectationOutcome), run_id)
             quarantine = read_rows(staging / "quarantine.jsonl", QuarantinedRow)
-            load.replace_run_rows(con, "dq_quarantine", load.frame(quarantine, QuarantinedRow), run_id)
+            held_rows = load.frame(quarantine, QuarantinedRow).drop_duplicates(["table_name", "row_key"])
+            load.replace_run_rows(con, "dq_quarantine", held_rows, run_id)
             con.execute("commit")
         except Exception:
             con.execute("rollback")

@@ -64,3 +64,31 @@ def _values(path: Path, sql: str) -> frozenset[str]:
         if not table_exists(con, "articles"):
             return frozenset()
         return frozenset(r[0] for r in con.execute(sql).fetchall())
+
+
+def feed_health(path: Path) -> list[dict[str, object]]:
+    """Feed sources with their failure streak and hours since their last new article (for the DQ suite)."""
+    if not path.exists():
+        return []
+    with connect(path, read_only=True) as con:
+        if not table_exists(con, "source_health"):
+            return []
+        rows = con.execute(
+            "select source_id, consecutive_failures, hours_since_new_article, paused from source_health "
+            "where kind = 'feed'"
+        ).fetchall()
+    keys = ("source_id", "consecutive_failures", "hours_since_new_article", "paused")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def recent_volumes(path: Path, runs: int = 10) -> list[int]:
+    """Return the new articles loaded by each of the last runs (from ``pipeline_runs``)."""
+    if not path.exists():
+        return []
+    with connect(path, read_only=True) as con:
+        if not table_exists(con, "pipeline_runs"):
+            return []
+        rows = con.execute(
+            "select items_out from pipeline_runs where stage = 'load' order by finished_at desc limit ?", [runs]
+        ).fetchall()
+    return [int(r[0]) for r in rows]

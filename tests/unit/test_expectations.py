@@ -35,9 +35,9 @@ def _validate(tmp_path: Path, articles: list[Article]) -> dict:
 
 def test_good_batch_passes_and_renders_data_docs(tmp_path: Path, seeds: list[Article]) -> None:
     verdict = _validate(tmp_path, seeds)
-    assert verdict["failed_critical"] == [] and verdict["quarantined"] == []
+    assert verdict["failed_critical"] == [] and verdict["quarantined"]["articles"] == []
     assert (tmp_path / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
-    assert len((tmp_path / "dq.jsonl").read_text().splitlines()) == 9
+    assert len((tmp_path / "dq.jsonl").read_text().splitlines()) == 9 + 5 + 7  # articles, mentions, positions
 
 
 def test_bad_rows_are_named_and_quarantined(tmp_path: Path, seeds: list[Article]) -> None:
@@ -45,11 +45,11 @@ def test_bad_rows_are_named_and_quarantined(tmp_path: Path, seeds: list[Article]
     empty = replace(seeds[2], text="", word_count=0)
     verdict = _validate(tmp_path, [seeds[0], future, empty])
     assert set(verdict["failed_critical"]) == {
-        "expect_column_values_to_be_between:published_at",
-        "expect_column_value_lengths_to_be_between:text",
-        "expect_column_values_to_be_between:word_count",
+        "articles.expect_column_values_to_be_between:published_at",
+        "articles.expect_column_value_lengths_to_be_between:text",
+        "articles.expect_column_values_to_be_between:word_count",
     }
-    assert verdict["quarantined"] == [future.article_id, empty.article_id]
+    assert verdict["quarantined"]["articles"] == [future.article_id, empty.article_id]
     from expectations.runner import QuarantinedRow
 
     reasons = {q.row_key: q.reasons for q in read_rows(tmp_path / "q.jsonl", QuarantinedRow)}
@@ -59,4 +59,4 @@ def test_bad_rows_are_named_and_quarantined(tmp_path: Path, seeds: list[Article]
 def test_missing_title_only_warns(tmp_path: Path, seeds: list[Article]) -> None:
     verdict = _validate(tmp_path, [replace(seeds[0], title=None), *seeds[1:]])
     assert verdict["failed_critical"] == []
-    assert verdict["failed_warnings"] == ["expect_column_values_to_not_be_null:title"]
+    assert verdict["failed_warnings"] == ["articles.expect_column_values_to_not_be_null:title"]
