@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from expectations.runner import ExpectationOutcome, QuarantinedRow, Validation, validate_frame
+from expectations.docs import add_offline_index
+from expectations.runner import ExpectationOutcome, QuarantinedRow, Validation, build_docs, validate_frame
 from ingest.records import Article, Mention
 from ingest.staging import write_rows
 from transforms.positions import Position
@@ -91,12 +92,11 @@ def validate_batch(
         checks.append((derived.volume_frame(fresh, batch.recent_volumes), suites.volume_suite(), [], "batch", None))
     outcomes: list[ExpectationOutcome] = []
     quarantined: list[QuarantinedRow] = []
-    for n, (df, suite, rows, table, key) in enumerate(checks):
-        validation = validate_frame(
-            df, suite, project_dir=project_dir, run_id=run_id, now=now, build_docs=n == len(checks) - 1
-        )
+    for df, suite, rows, table, key in checks:
+        validation = validate_frame(df, suite, project_dir=project_dir, run_id=run_id, now=now, build_docs=False)
         outcomes += validation.outcomes
         quarantined += _quarantine(validation, df, rows, table, key, run_id, now)
+    add_offline_index(build_docs(project_dir))
     write_rows(results_path, outcomes)
     write_rows(quarantine_path, quarantined)
     failed = [o for o in outcomes if not o.success]

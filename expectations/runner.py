@@ -99,6 +99,15 @@ def validate_frame(
     return validation
 
 
+def build_docs(project_dir: Path) -> Path:
+    """Render Data Docs for every stored validation; return the site folder."""
+    import great_expectations as gx
+
+    context = gx.get_context(mode="file", project_root_dir=str(project_dir))
+    context.build_data_docs()
+    return project_dir / "gx" / "uncommitted" / "data_docs" / "local_site"
+
+
 def _keep_first_copies(df: pd.DataFrame, validation: Validation) -> None:
     """Hold back only the later copies on a uniqueness failure: the first copy is a good row."""
     for outcome in validation.outcomes:
