@@ -167,13 +167,14 @@ def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, An
 
 def tag_step(settings: Settings, run_id: str) -> dict[str, Any]:
     """Tag entity mentions and actor positions in the staged articles (one spaCy pass)."""
-    from transforms.analysis import analyze
+    from transforms.analysis import analyze_parallel
 
     paths = run_paths(settings, run_id)
     with stage(paths, "tag", run_id) as counts:
         articles = read_rows(paths.articles, Article)
         mentions, positions = [], []
-        for _, found_mentions, found_positions in analyze((a.article_id, a.text) for a in articles):
+        texts = [(a.article_id, a.text) for a in articles]
+        for _, found_mentions, found_positions in analyze_parallel(texts, workers=settings.workers):
             mentions.extend(found_mentions)
             positions.extend(found_positions)
         write_rows(paths.mentions, mentions)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable, Iterator
 
 from ingest.records import Mention
@@ -21,3 +22,23 @@ def analyze(
     for doc, article_id in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
         mentions = list(link_mentions(doc, article_id, kb, tagger))
         yield article_id, mentions, extract_positions(doc, article_id, mentions, nlp)
+
+
+def analyze_chunk(pairs: list[tuple[str, str]]) -> list[tuple[str, list[Mention], list[Position]]]:
+    """Analyse a list of texts in this process (worker entry point; the model loads once per worker)."""
+    return list(analyze(pairs))
+
+
+def analyze_parallel(
+    texts: Iterable[tuple[str, str]], *, workers: int, chunk_size: int = 16
+) -> Iterator[tuple[str, list[Mention], list[Position]]]:
+    """Like ``analyze``, over ``workers`` processes from a forkserver (forking a task process is unsafe)."""
+    pairs = list(texts)
+    if workers <= 1 or len(pairs) < 2 * chunk_size:
+        yield from analyze(pairs)
+        return
+    chunks = [pairs[i : i + chunk_size] for i in range(0, len(pairs), chunk_size)]
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(processes=min(workers, len(chunks))) as pool:
+        for results in pool.imap(analyze_chunk, chunks):
+            yield from results

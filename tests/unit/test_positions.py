@@ -56,3 +56,11 @@ def test_every_position_uses_the_taxonomy() -> None:
     assert found
     for _, stance, topic, polarity in found:
         assert stance in taxonomy.polarity and topic in taxonomy.topics and polarity in {"pro", "contra"}
+
+
+def test_parallel_analysis_gives_the_serial_result() -> None:
+    from bench.corpus import generated_articles
+    from transforms.analysis import analyze_parallel
+
+    texts = [(a.slug, "\n\n".join(a.paragraphs)) for a in generated_articles(36)]
+    assert list(analyze_parallel(texts, workers=2, chunk_size=8)) == list(analyze(texts))
