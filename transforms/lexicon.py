@@ -17,7 +17,7 @@ TAXONOMY_PATH = Path(__file__).with_name("data") / "taxonomy.yaml"
 
 # Verb lemmas per stance (inflected automatically); nouns and adjectives are listed as they appear.
 STANCE_VERBS: dict[str, list[str]] = {
-    "demands": ["demand", "insist", "require", "press", "call", "push"],
+    "demands": ["demand", "insist", "require", "press", "push"],
     "proposes": ["propose", "suggest", "float", "invite", "put forward", "plan"],
     "supports": [
         "adopt",
@@ -48,7 +48,7 @@ STANCE_VERBS: dict[str, list[str]] = {
         "intend",
     ],
     "accepts": ["accept", "agree", "consent", "embrace", "sign", "approve", "attend", "join"],
-    "offers": ["offer", "pledge", "promise", "announce", "declare", "respond", "host"],
+    "offers": ["offer", "pledge", "promise", "announce", "declare", "host"],
     "rejects": ["reject", "dismiss", "turn down", "rebuff", "spurn", "deem", "denounce", "derail", "sabotage"],
     "opposes": [
         "oppose",
@@ -94,8 +94,8 @@ STANCE_NOUNS: dict[str, list[str]] = {
 }
 STANCE_ADJECTIVES: dict[str, list[str]] = {
     "offers": ["ready", "willing", "open", "prepared", "eager", "keen"],
-    "rejects": ["unacceptable"],
-    "opposes": ["opposed", "reluctant", "unwilling", "sceptical", "skeptical"],
+    "rejects": ["unacceptable", "meaningless", "pointless", "futile", "worthless"],
+    "opposes": ["opposed", "reluctant", "unwilling", "sceptical", "skeptical", "unwanted", "undesirable"],
 }
 # Words that make a position the author's reading of an actor's aims rather than its declared stance.
 ANALYSIS_WORDS = frozenset(

@@ -38,6 +38,10 @@ MULTIWORD_CUES = {
     ("turn", "down"): "rejects",
     ("turned", "down"): "rejects",
     ("put", "forward"): "proposes",
+    ("call", "for"): "demands",
+    ("calls", "for"): "demands",
+    ("called", "for"): "demands",
+    ("calling", "for"): "demands",
     ("walk", "away"): "threatens",
     ("back", "away"): "threatens",
     ("only", "if"): "conditions",
@@ -136,6 +140,8 @@ def extract_positions(doc: Doc, article_id: str, mentions: Sequence[Mention], nl
         cues = _cues(sent)
         cue_tokens = {cue.i for cue, _ in cues}
         for cue, stance in cues if sent_topics else []:
+            if _hypothetical(cue):
+                continue
             holders = _holders(cue, actor_at, last_actors)
             chosen = _topics_for(cue, sent_topics, len(cues), cue_tokens)
             for actor in holders:
@@ -281,6 +287,22 @@ def _own_branch(token: Token, cue_tokens: set[int]) -> set[int]:
     return scope
 
 
+def _hypothetical(cue: Token) -> bool:
+    """Tell whether the cue sits in a condition ("if Russia rejects", "should Moscow refuse"): no position."""
+    current = cue
+    for _ in range(4):
+        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in current.children):
+            return True
+        inverted = [c for c in current.children if c.dep_ == "aux" and c.lower_ in {"should", "were", "had"}]
+        subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
+        if inverted and subjects and inverted[0].i < subjects[0].i:
+            return True
+        if current.dep_ not in {"xcomp", "conj", "acomp"} or current.head is current:
+            return False
+        current = current.head
+    return False
+
+
 def _negated(cue: Token) -> bool:
     if any(c.dep_ == "neg" for c in cue.children):
         return True
@@ -300,8 +322,8 @@ def _negated(cue: Token) -> bool:
 def _reversed(doc: Doc, sent: Span, topic_start: int) -> bool:
     window = doc[max(sent.start, topic_start - 3) : topic_start]
     for t in window:
-        if t.lower_ == "instead":  # "instead of X" reverses X; "instead offering X" does not
-            if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of":
+        if t.lower_ in {"instead", "rather"}:  # "instead of X", "rather than X" reverse X; "instead offering" not
+            if t.i + 1 < len(doc) and doc[t.i + 1].lower_ in {"of", "than"}:
                 return True
         elif t.lower_ in REVERSAL_WORDS:
             return True
