@@ -67,18 +67,15 @@ def select_pages(warehouse: Path, selection: Selection) -> tuple[list[FetchedPag
 def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: datetime) -> dict[str, Any]:
     """Rebuild the selected articles and their mentions from raw pages and seed files; replace them."""
     from expectations.batch import validate_batch
-    from expectations.runner import ExpectationOutcome, QuarantinedRow
     from ingest.articles import build_articles
     from ingest.seeds import load_seeds
-    from ingest.staging import read_rows
     from transforms.analysis import analyze
+    from warehouse.batch import load_quality_rows
     from warehouse.load import (
-        frame,
         insert_errors,
         insert_mentions,
         insert_positions,
         replace_articles,
-        replace_run_rows,
     )
 
     started = time.monotonic()
@@ -116,11 +113,7 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
             mention_count = insert_mentions(con, mentions)
             insert_positions(con, positions)
             insert_errors(con, errors)
-            outcomes = read_rows(staging / "dq_results.jsonl", ExpectationOutcome)
-            replace_run_rows(con, "dq_results", frame(outcomes, ExpectationOutcome), run_id)
-            quarantine = read_rows(staging / "quarantine.jsonl", QuarantinedRow)
-            held_rows = frame(quarantine, QuarantinedRow).drop_duplicates(["table_name", "row_key"])
-            replace_run_rows(con, "dq_quarantine", held_rows, run_id)
+            load_quality_rows(con, staging, run_id)
             con.execute("commit")
         except Exception:
             con.execute("rollback")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from expectations.runner import ExpectationOutcome, QuarantinedRow
@@ -57,11 +58,7 @@ def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPol
                 *read_rows(staging / "extract_errors.jsonl", IngestError),
             ]
             load.insert_errors(con, errors)
-            outcomes = read_rows(staging / "dq_results.jsonl", ExpectationOutcome)
-            load.replace_run_rows(con, "dq_results", load.frame(outcomes, ExpectationOutcome), run_id)
-            quarantine = read_rows(staging / "quarantine.jsonl", QuarantinedRow)
-            held_rows = load.frame(quarantine, QuarantinedRow).drop_duplicates(["table_name", "row_key"])
-            load.replace_run_rows(con, "dq_quarantine", held_rows, run_id)
+            quarantined_count = load_quality_rows(con, staging, run_id)
             con.execute("commit")
         except Exception:
             con.execute("rollback")
@@ -74,8 +71,17 @@ def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPol
         "positions": position_count,
         "polls": polls,
         "errors": len(errors),
-        "quarantined": len(quarantine),
+        "quarantined": quarantined_count,
     }
+
+
+def load_quality_rows(con: duckdb.DuckDBPyConnection, staging: Path, run_id: str) -> int:
+    """Replace the run's ``dq_results`` and ``dq_quarantine`` rows with the staged ones; return rows held."""
+    outcomes = read_rows(staging / "dq_results.jsonl", ExpectationOutcome)
+    load.replace_run_rows(con, "dq_results", load.frame(outcomes, ExpectationOutcome), run_id)
+    quarantine = read_rows(staging / "quarantine.jsonl", QuarantinedRow)
+    held_rows = load.frame(quarantine, QuarantinedRow).drop_duplicates(["table_name", "row_key"])
+    return load.replace_run_rows(con, "dq_quarantine", held_rows, run_id)
 
 
 def load_stage_stats(warehouse: Path, stages_dir: Path, run_id: str) -> int:
