@@ -372,8 +372,10 @@ def _backers(sent: Span, actor_at: dict[int, str]) -> list[str]:
     for i in range(len(tokens)):
         for phrase in BACKING:
             if tuple(t.lower_ for t in tokens[i : i + len(phrase)]) == phrase:
-                following = tokens[i + len(phrase) : i + len(phrase) + 4]
-                found += [actor_at[t.i] for t in following if t.i in actor_at][:1]
+                # "in coordination with Ukraine's Western partners": every actor of the phrase; the holder
+                # itself is skipped where backers are applied.
+                following = tokens[i + len(phrase) : i + len(phrase) + 5]
+                found += [actor_at[t.i] for t in following if t.i in actor_at]
         if tokens[i].lower_ == "blessing" and i >= 2 and tokens[i - 1].lower_ in {"’s", "'s"}:
             owner = tokens[i - 2]
             found += [actor_at[owner.i]] if owner.i in actor_at else []
