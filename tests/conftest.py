@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.support.fixture_site import FixtureSite
@@ -61,3 +62,9 @@ def write_sources(path: Path, feeds: dict[str, str]) -> Path:
     ]
     path.write_text("\n".join(blocks), encoding="utf-8")
     return path
+
+
+def query_warehouse(home: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+    """Run a query on the published warehouse of a data folder, read-only, as an analyst would."""
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()

@@ -7,20 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from parley.settings import PROJECT_ROOT
+from tests.conftest import query_warehouse as _rows
 from tests.conftest import run_parley
 from tests.support.fixture_site import FixtureSite
 
 pytestmark = pytest.mark.integration
 FAULTS = "empty_text,duplicate_url,future_date,unknown_stance,bad_offsets"
-
-
-def _rows(home: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def test_bad_rows_are_quarantined_reported_and_good_rows_load(site: FixtureSite, tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from tests.conftest import query_warehouse as _query
 from tests.conftest import run_parley, write_sources
 from tests.support.fixture_site import BOILERPLATE_MARKERS, FixtureSite, rss
 
@@ -20,11 +20,6 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _query(home: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_path: Path) -> None:

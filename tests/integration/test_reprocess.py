@@ -7,15 +7,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.conftest import query_warehouse as _rows
 from tests.conftest import run_parley
 from tests.support.fixture_site import FixtureSite
 
 pytestmark = pytest.mark.integration
-
-
-def _rows(home: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def test_reprocess_replaces_derived_rows_without_duplicates(site: FixtureSite, tmp_path: Path) -> None:
