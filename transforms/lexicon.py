@@ -43,11 +43,9 @@ STANCE_VERBS: dict[str, list[str]] = {
         "revive",
         "return",
         "restore",
-        "try",
-        "attempt",
-        "intend",
+        "need",
     ],
-    "accepts": ["accept", "agree", "consent", "embrace", "sign", "approve", "attend", "join"],
+    "accepts": ["accept", "agree", "consent", "embrace", "sign", "approve", "attend", "join", "recognise", "recognize"],
     "offers": ["offer", "pledge", "promise", "announce", "declare", "host"],
     "rejects": ["reject", "dismiss", "turn down", "rebuff", "spurn", "deem", "denounce", "derail", "sabotage"],
     "opposes": [
@@ -65,6 +63,7 @@ STANCE_VERBS: dict[str, list[str]] = {
         "undermine",
         "exclude",
         "fear",
+        "stall",
     ],
     "refuses": ["refuse", "rule out", "decline", "withdraw", "abandon", "veto", "boycott", "suspend", "disengage"],
     "threatens": ["threaten", "retaliate", "back away", "walk away"],
@@ -82,6 +81,8 @@ STANCE_NOUNS: dict[str, list[str]] = {
         "counterproposal",
         "offer",
         "vision",
+        "gambit",
+        "overture",
     ],
     "supports": ["support", "goal", "aim", "desire", "interest", "hope", "priority", "push", "bid", "backing"],
     "accepts": ["agreement", "acceptance", "consent"],
@@ -95,8 +96,37 @@ STANCE_NOUNS: dict[str, list[str]] = {
 STANCE_ADJECTIVES: dict[str, list[str]] = {
     "offers": ["ready", "willing", "open", "prepared", "eager", "keen"],
     "rejects": ["unacceptable", "meaningless", "pointless", "futile", "worthless"],
-    "opposes": ["opposed", "reluctant", "unwilling", "sceptical", "skeptical", "unwanted", "undesirable"],
+    "opposes": ["opposed", "reluctant", "loath", "unwilling", "sceptical", "skeptical", "unwanted", "undesirable"],
 }
+# Verbs that only carry another verb ("tried to block", "never intended to accept"): not cues themselves,
+# they pass their negation on to the cue they govern and mark the position as analysis.
+CONTROL_WORDS = frozenset(
+    [
+        "try",
+        "tries",
+        "tried",
+        "trying",
+        "attempt",
+        "attempts",
+        "attempted",
+        "attempting",
+        "intend",
+        "intends",
+        "intended",
+        "intending",
+        "continue",
+        "continues",
+        "continued",
+        "continuing",
+        "begin",
+        "begins",
+        "began",
+        "begun",
+        "unlikely",
+        "unable",
+        "likely",
+    ]
+)
 # Words that make a position the author's reading of an actor's aims rather than its declared stance.
 ANALYSIS_WORDS = frozenset(
     [
@@ -238,6 +268,10 @@ EXTRA_TOPIC_CUES: dict[str, list[str]] = {
         "one-on-one",
         "meet personally",
         "highest level",
+        "higher level",
+        "higher levels",
+        "top level",
+        "negotiate personally",
         "meet in person",
         "attend in person",
         "personal meeting",

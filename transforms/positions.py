@@ -5,6 +5,12 @@ the cue verb or of the verbs it depends on, possessor or modifier of a cue noun,
 a pronoun's most recent actor), resolved through the entity links. Negation of the cue flips the
 stance; a reversal word before the topic ("an end to", "without", "lifting of") makes the actor's
 attitude to the topic's outcome contra. One position per (sentence, actor, topic, polarity).
+
+Beyond that: control verbs ("never intended to accept", "is unlikely to recognise") hand their
+negation to the verb they govern; a condition clause ("should Russia reject a truce") gives no position
+to its own subject but tells that the main clause's holder wants the thing, and is kept as the
+position's ``conditions``; "will face sanctions" is the speaker's threat; questions and past events
+("talks resumed") state no position; a possessive takes the nearest compatible actor outside quotes.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from ingest.records import Mention
 from transforms.lexicon import (
     ANALYSIS_WORDS,
+    CONTROL_WORDS,
     REVERSAL_WORDS,
     load_taxonomy,
     stance_words,
@@ -49,6 +56,8 @@ MULTIWORD_CUES = {
     ("provided", "that"): "conditions",
     ("on", "condition"): "conditions",
     ("or", "face"): "threatens",
+    ("will", "face"): "threatens",
+    ("would", "face"): "threatens",
     ("entry", "ticket"): "conditions",
     ("as", "long", "as"): "conditions",
     ("in", "exchange", "for"): "conditions",
@@ -100,6 +109,14 @@ CLIMB_DEPS = frozenset(
     ]
 )
 MODIFIER_DEPS = frozenset(["poss", "compound", "amod", "nmod", "appos", "conj"])
+# In a multiword cue the word that carries the syntax: "or face" hangs on "face", "only if" on "only".
+CUE_ANCHOR: dict[tuple[str, ...], int] = {("or", "face"): 1, ("will", "face"): 1, ("would", "face"): 1}
+# Verbs whose past is an event ("talks resumed"), not anyone's declared position.
+EVENT_WHEN_PAST = frozenset(["resume", "resumed", "return", "returned", "restore", "restored"])
+CONDITION_MARKS = frozenset(["if", "once", "unless", "until", "provided", "providing", "after"])
+RELATIVE_PRONOUNS = frozenset(["who", "which", "that"])
+PERSON_PRONOUNS = frozenset(["his", "her", "he", "she", "him"])
+BULLETS = "•●▪·*-–— \t"
 
 
 @dataclass(frozen=True)
@@ -132,21 +149,28 @@ def _topic_matcher(nlp: Language) -> PhraseMatcher:
 def extract_positions(doc: Doc, article_id: str, mentions: Sequence[Mention], nlp: Language) -> list[Position]:
     """Return the positions stated or analysed in a parsed document."""
     actor_at = _actor_tokens(doc, mentions)
-    topics = [(start, end, doc.vocab.strings[key]) for key, start, end in _topic_matcher(nlp)(doc)]
+    persons = _actor_tokens(doc, [m for m in mentions if m.label == "PERSON"])
+    topics = _topics(doc, nlp)
     positions: dict[tuple[int, str, str, str], Position] = {}
     last_actors: list[str] = []
     for sent in doc.sents:
         sent_topics = [t for t in topics if sent.start <= t[0] < sent.end and not _is_actor_span(t, actor_at)]
-        cues = _cues(sent)
-        cue_tokens = {cue.i for cue, _ in cues}
+        # A question ("What does Putin really want?") asks about a position; it states none.
+        cues, cue_tokens = _cues(sent) if not sent.text.rstrip(" \"'”’»)").endswith("?") else ([], set())
         for cue, stance in cues if sent_topics else []:
             if _hypothetical(cue):
+                # "urged sanctions should Russia reject a ceasefire": whoever sets the penalty wants the thing.
+                for actor, (start, _end, topic) in _wanted_by_condition(cue, stance, sent_topics, actor_at, persons):
+                    position = _position(doc, sent, article_id, actor, cue, "supports", topic, start, set())
+                    positions.setdefault((sent.start, actor, topic, "pro"), position)
                 continue
-            holders = _holders(cue, actor_at, last_actors)
+            holders = _holders(cue, actor_at, persons, last_actors)
             chosen = _topics_for(cue, sent_topics, len(cues), cue_tokens)
             for actor in holders:
-                for start, _end, topic in chosen:
-                    position = _position(doc, sent, article_id, actor, cue, stance, topic, start)
+                for start, end, topic in chosen:
+                    if start <= cue.i < end:  # "Western support" names the topic; it is nobody's stance on it
+                        continue
+                    position = _position(doc, sent, article_id, actor, cue, stance, topic, start, cue_tokens)
                     key = (sent.start, actor, topic, position.polarity)
                     positions.setdefault(key, position)
         for backer in _backers(sent, actor_at):
@@ -165,6 +189,18 @@ def extract_positions(doc: Doc, article_id: str, mentions: Sequence[Mention], nl
     return list(positions.values())
 
 
+def _topics(doc: Doc, nlp: Language) -> list[tuple[int, int, str]]:
+    found = [(start, end, doc.vocab.strings[key]) for key, start, end in _topic_matcher(nlp)(doc)]
+    heads = {doc[start:end].root.i: topic for start, end, topic in found}
+
+    def is_venue(start: int, end: int, topic: str) -> bool:
+        # "a one-on-one meeting in Istanbul": a place named as a cue is the venue of the other topic.
+        root = doc[start:end].root
+        return root.pos_ == "PROPN" and any(heads.get(a.i, topic) != topic for a in root.ancestors)
+
+    return [t for t in found if not is_venue(*t)]
+
+
 def _actor_tokens(doc: Doc, mentions: Iterable[Mention]) -> dict[int, str]:
     actor_at: dict[int, str] = {}
     for m in mentions:
@@ -181,21 +217,29 @@ def _is_actor_span(topic: tuple[int, int, str], actor_at: dict[int, str]) -> boo
     return topic[1] - topic[0] == 1 and topic[0] in actor_at and topic[2] == "nato_membership"
 
 
-def _cues(sent: Span) -> list[tuple[Token, str]]:
+def _cues(sent: Span) -> tuple[list[tuple[Token, str]], set[int]]:
+    """Return the stance cues of a sentence (anchor token, stance) and every token index they cover."""
     words = stance_words()
     found: list[tuple[Token, str]] = []
     tokens = list(sent)
     skip: set[int] = set()
-    for i, token in enumerate(tokens):
+    for i in range(len(tokens)):
         for phrase, stance in MULTIWORD_CUES.items():
-            if tuple(t.lower_ for t in tokens[i : i + len(phrase)]) == phrase:
-                found.append((token, stance))
-                skip.update(t.i for t in tokens[i : i + len(phrase)])
+            words_here = tokens[i : i + len(phrase)]
+            if tuple(t.lower_ for t in words_here) == phrase:
+                found.append((words_here[CUE_ANCHOR.get(phrase, 0)], stance))
+                skip.update(t.i for t in words_here)
     for token in tokens:
         single = words.get(token.lower_)
-        if single and token.i not in skip and token.pos_ in {"VERB", "NOUN", "ADJ", "AUX", "PROPN"}:
-            found.append((token, single))
-    return found
+        if not single or token.i in skip or token.pos_ not in {"VERB", "NOUN", "ADJ", "AUX", "PROPN"}:
+            continue
+        if (token.lemma_.lower() in EVENT_WHEN_PAST or token.lower_ in EVENT_WHEN_PAST) and (
+            token.tag_ in {"VBD", "VBN"} or token.pos_ != "VERB"
+        ):
+            continue
+        found.append((token, single))
+        skip.add(token.i)
+    return found, skip
 
 
 def _subject(token: Token) -> Token | None:
@@ -236,10 +280,19 @@ def _actors_of(token: Token, actor_at: dict[int, str], last_actors: list[str], d
     return []
 
 
-def _holders(cue: Token, actor_at: dict[int, str], last_actors: list[str]) -> list[str]:
+def _holders(cue: Token, actor_at: dict[int, str], persons: dict[int, str], last_actors: list[str]) -> list[str]:
+    if cue.dep_ == "amod" and cue.tag_ == "VBN":
+        return []  # "the proposed ceasefire": the sentence does not say whose proposal
+    if cue.pos_ == "ADJ" and cue.head.lower_ == "as":
+        # "framing Russia as ready": the framed object holds the position.
+        framed = [a for c in cue.head.head.children if c.dep_ == "dobj" for a in _actors_of(c, actor_at, [])]
+        if framed:
+            return framed
     if cue.pos_ == "NOUN":
         for child in cue.children:
             if child.dep_ in {"poss", "compound", "amod"}:
+                if child.dep_ == "poss" and child.lower_ in PRONOUNS:
+                    return _antecedent(child, actor_at, persons, last_actors)
                 found = _actors_of(child, actor_at, last_actors)
                 if found:
                     return found
@@ -248,6 +301,11 @@ def _holders(cue: Token, actor_at: dict[int, str], last_actors: list[str]) -> li
             found = [a for c in by.children if c.dep_ == "pobj" for a in _actors_of(c, actor_at, last_actors)]
             if found:
                 return found
+    if cue.lower_ == "face" and cue.dep_ != "conj":
+        # "He noted that Russia will face sanctions": the threat is the speaker's, not its target's.
+        speakers = [next((c for c in a.children if c.dep_ in SUBJECT_DEPS), None) for a in cue.ancestors]
+        speaker = next((s for s in speakers if s is not None), None)
+        return _actors_of(speaker, actor_at, last_actors) if speaker is not None else []
     subject = _subject(cue)
     if subject is None:
         return last_actors if cue.sent.root == cue or cue.dep_ in {"ROOT", "xcomp"} else []
@@ -255,11 +313,69 @@ def _holders(cue: Token, actor_at: dict[int, str], last_actors: list[str]) -> li
         # "Washington said it would ...": a pronoun in reported speech is the speaker.
         for ancestor in subject.head.ancestors:
             speaker = next((c for c in ancestor.children if c.dep_ in SUBJECT_DEPS), None)
+            if speaker is not None and speaker.lower_ in RELATIVE_PRONOUNS and ancestor.dep_ == "relcl":
+                speaker = ancestor.head  # "Trump, who said he'd join": the speaker is the relative's head
             if speaker is not None and speaker.lower_ not in PRONOUNS:
                 found = _actors_of(speaker, actor_at, [])
                 if found:
                     return found
+    if subject.lower_ in PRONOUNS:
+        return _subject_antecedent(subject, actor_at, persons) or last_actors
     return _actors_of(subject, actor_at, last_actors)
+
+
+def _subject_antecedent(pronoun: Token, actor_at: dict[int, str], persons: dict[int, str]) -> list[str]:
+    """Find an earlier subject of the same sentence that a subject pronoun can take ("Trump reacted: he urged")."""
+    for token in reversed(pronoun.doc[pronoun.sent.start : pronoun.i]):
+        if token.dep_ not in SUBJECT_DEPS or token.lower_ in PRONOUNS:
+            continue
+        found = _actors_of(token, actor_at, [])
+        if not found:
+            continue
+        if pronoun.lower_ in {"they", "them"}:
+            return found if len(found) > 1 else []
+        if (token.i in persons) == (pronoun.lower_ in PERSON_PRONOUNS):
+            return found if len(found) == 1 else []
+    return []
+
+
+def _wanted_by_condition(
+    cue: Token, stance: str, topics: list[tuple[int, int, str]], actor_at: dict[int, str], persons: dict[int, str]
+) -> list[tuple[str, tuple[int, int, str]]]:
+    if load_taxonomy().polarity.get(stance) != "contra" or _directly_negated(cue):
+        return []
+    clause = cue
+    while clause.dep_ in {"xcomp", "conj"} and clause.head is not clause:
+        clause = clause.head
+    if clause.dep_ not in {"advcl", "ccomp"} or clause.head is clause:
+        return []
+    main = clause.head
+    wanted = [t for t in topics if t[0] in {x.i for x in cue.subtree}]
+    holders = _holders(main, actor_at, persons, []) if wanted else []
+    return [(actor, topic) for actor in holders for topic in wanted]
+
+
+def _antecedent(pronoun: Token, actor_at: dict[int, str], persons: dict[int, str], last_actors: list[str]) -> list[str]:
+    """Find the nearest earlier actor a possessive can refer to ("Ukraine ... its ban"), else the last actors."""
+    if pronoun.lower_ in {"their", "them", "they"}:
+        return last_actors
+    wants_person = pronoun.lower_ in PERSON_PRONOUNS
+    # The narrator's pronoun does not point into a quotation ("he 'will wait for Putin' – his willingness").
+    quoted = _quoted_tokens(pronoun.sent)
+    for token in reversed(pronoun.doc[pronoun.sent.start : pronoun.i]):
+        if token.i in actor_at and token.i not in quoted and (token.i in persons) == wants_person:
+            return [actor_at[token.i]]
+    return last_actors
+
+
+def _quoted_tokens(sent: Span) -> set[int]:
+    inside, quoted = False, set()
+    for token in sent:
+        if token.text in {"“", "”", '"', "«", "»"}:
+            inside = token.text not in {"”", "»"} and not (token.text == '"' and inside)
+        elif inside:
+            quoted.add(token.i)
+    return quoted
 
 
 def _topics_for(
@@ -303,25 +419,33 @@ def _hypothetical(cue: Token) -> bool:
     return False
 
 
-def _negated(cue: Token) -> bool:
-    if any(c.dep_ == "neg" for c in cue.children):
+def _negated(cue: Token, cue_tokens: set[int]) -> bool:
+    if _directly_negated(cue):
         return True
     head = cue.head
-    # A negated head that is itself a stance cue ("did not rule out joining") carries the negation alone.
-    head_is_cue = head.lower_ in stance_words() or head.lower_ in {"out", "down", "away"}
-    if (
-        not head_is_cue
-        and cue.dep_ in {"xcomp", "acomp", "dobj", "attr", "pobj"}
-        and any(c.dep_ == "neg" for c in head.children)
-    ):
+    if cue.dep_ == "xcomp" and head.lower_ in {"unlikely", "unable"}:
+        return True  # "Kyiv is unlikely to recognise": the analyst expects the opposite
+    # A negated head that is itself a stance cue ("did not rule out joining") carries the negation alone;
+    # a control verb ("never intended to accept", "did not try to block") hands it down.
+    if head.i in cue_tokens or cue.dep_ not in {"xcomp", "acomp", "dobj", "attr", "pobj"}:
+        return False
+    if _directly_negated(head):
         return True
-    before = cue.doc[max(cue.sent.start, cue.i - 2) : cue.i]
+    return head.lower_ in CONTROL_WORDS and head.dep_ == "xcomp" and _negated(head, cue_tokens)
+
+
+def _directly_negated(token: Token) -> bool:
+    if any(c.dep_ == "neg" for c in token.children):
+        return True
+    before = token.doc[max(token.sent.start, token.i - 2) : token.i]
     return any(t.lower_ in NEGATIONS - {"without"} for t in before)
 
 
-def _reversed(doc: Doc, sent: Span, topic_start: int) -> bool:
+def _reversed(doc: Doc, sent: Span, topic_start: int, cue_tokens: set[int]) -> bool:
     window = doc[max(sent.start, topic_start - 3) : topic_start]
     for t in window:
+        if t.i in cue_tokens:
+            continue  # the stance word itself ("a withdrawal from talks") is read by the stance, not twice
         if t.lower_ in {"instead", "rather"}:  # "instead of X", "rather than X" reverse X; "instead offering" not
             if t.i + 1 < len(doc) and doc[t.i + 1].lower_ in {"of", "than"}:
                 return True
@@ -331,15 +455,23 @@ def _reversed(doc: Doc, sent: Span, topic_start: int) -> bool:
 
 
 def _position(
-    doc: Doc, sent: Span, article_id: str, actor: str, cue: Token, stance: str, topic: str, topic_start: int
+    doc: Doc,
+    sent: Span,
+    article_id: str,
+    actor: str,
+    cue: Token,
+    stance: str,
+    topic: str,
+    topic_start: int,
+    cue_tokens: set[int],
 ) -> Position:
     taxonomy = load_taxonomy()
-    if _negated(cue):
+    if _negated(cue, cue_tokens):
         stance = NEGATED_STANCE[stance]
     polarity = taxonomy.polarity[stance]
     if polarity == "by_topic":
         polarity = "pro"
-    if _reversed(doc, sent, topic_start):
+    if _reversed(doc, sent, topic_start, cue_tokens):
         # The actor wants the topic's outcome stopped: "demands an end to arms supplies" opposes military aid.
         if stance == "threatens":
             polarity = "contra" if polarity == "pro" else "pro"
@@ -348,7 +480,10 @@ def _position(
             polarity = taxonomy.polarity[stance]
     context = {t.lower_ for t in sent[: max(0, cue.i - sent.start + 1)]} | {cue.lower_, cue.head.lower_}
     attribution = "analysis" if context & ANALYSIS_WORDS else "stated"
-    evidence = sent.text.rstrip()
+    # Evidence is the sentence without a list bullet in front; offsets still slice the text exactly.
+    lead = len(sent.text) - len(sent.text.lstrip(BULLETS))
+    evidence = sent.text[lead:].rstrip()
+    start_char = sent.start_char + lead
     return Position(
         position_id=_position_id(article_id, sent.start_char, actor, topic, polarity),
         article_id=article_id,
@@ -357,12 +492,32 @@ def _position(
         topic=topic,
         polarity=polarity,
         evidence=evidence,
-        start_char=sent.start_char,
-        end_char=sent.start_char + len(evidence),
+        start_char=start_char,
+        end_char=start_char + len(evidence),
         attribution=attribution,
-        conditions=None,
+        conditions=_conditions(cue),
         confidence=0.7 if cue.i in {t.i for t in sent} else 0.5,
     )
+
+
+def _conditions(cue: Token) -> str | None:
+    """Return the condition attached to the cue's clause ("ready to talk once a truce holds"), if any."""
+    clause = cue
+    for _ in range(3):
+        for child in clause.children:
+            marks = {m.lower_ for m in child.children if m.dep_ in {"mark", "advmod"}}
+            if child.dep_ == "advcl" and marks & CONDITION_MARKS:
+                return child.doc[child.left_edge.i : child.right_edge.i + 1].text
+            if (
+                child.dep_ == "prep"
+                and child.lower_ in {"after", "until", "unless"}
+                and any(c.dep_ == "advmod" and c.lower_ == "only" for c in child.children)
+            ):
+                return child.doc[child.i : child.right_edge.i + 1].text
+        if clause.dep_ not in {"xcomp", "acomp", "amod", "conj"} or clause.head is clause:
+            break
+        clause = clause.head
+    return None
 
 
 def _backers(sent: Span, actor_at: dict[int, str]) -> list[str]:
