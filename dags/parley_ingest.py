@@ -18,6 +18,8 @@ import pendulum
 from airflow.sdk import dag, task
 
 SCHEDULE = os.environ.get("PARLEY_SCHEDULE", "*/30 * * * *")
+# One slot: the scheduler never runs two warehouse writers at once (parley.locks covers the rest).
+WAREHOUSE_POOL = "parley_warehouse"
 RETRY_DELAY = timedelta(seconds=int(os.environ.get("PARLEY_RETRY_DELAY_SECONDS", "60")))
 
 
@@ -26,6 +28,7 @@ RETRY_DELAY = timedelta(seconds=int(os.environ.get("PARLEY_RETRY_DELAY_SECONDS",
     start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
+    is_paused_upon_creation=False,  # `parley airflow` is started to ingest on schedule
     default_args={"retries": 2, "retry_delay": RETRY_DELAY, "retry_exponential_backoff": True},
     tags=["parley", "ingest"],
     doc_md=__doc__,
@@ -68,7 +71,7 @@ def parley_ingest() -> None:
 
         return validate_step(Settings.from_env(), dag_run.run_id, dag_run.run_after)
 
-    @task
+    @task(pool=WAREHOUSE_POOL)
     def load_warehouse(dag_run: Any = None) -> dict[str, Any]:
         from parley.pipeline import load_step
         from parley.settings import Settings

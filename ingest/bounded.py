@@ -8,8 +8,10 @@ that runs threads (as Airflow's task runner does) is unsafe.
 
 from __future__ import annotations
 
+import importlib.machinery
 import logging
 import multiprocessing
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,13 +31,27 @@ class CallFailed:
     message: str
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Return the forkserver context, set up so that workers do not re-run the parent's main script.
+
+    A worker normally re-imports the script that started its parent; under Airflow's task runner that
+    script is ``airflow`` itself, which fails there (a task process may not reach the metadata
+    database) and would cost seconds per worker anyway. Parley's worker functions live in importable
+    modules, so naming ``__main__`` as the main module (which multiprocessing skips) is enough.
+    """
+    main = sys.modules["__main__"]
+    if getattr(main, "__spec__", None) is None and getattr(main, "__file__", None):
+        main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+    return multiprocessing.get_context("forkserver")
+
+
 def run_bounded(
     func: Callable[..., T], calls: Sequence[tuple[Any, ...]], *, timeout_s: float, workers: int
 ) -> list[T | CallFailed]:
     """Return ``func(*args)`` for every args tuple, in order, or a ``CallFailed`` for each one that failed."""
     results: list[T | CallFailed | None] = [None] * len(calls)
     pending = list(range(len(calls)))
-    context = multiprocessing.get_context("forkserver")
+    context = worker_context()
     while pending:
         with context.Pool(processes=max(1, min(workers, len(pending)))) as pool:
             pending = _drain(pool, func, calls, pending, results, timeout_s, workers)

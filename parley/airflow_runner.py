@@ -11,6 +11,7 @@ from pathlib import Path
 from parley.settings import DEFAULT_DAGS_FOLDER, Settings
 
 DAG_ID = "parley_ingest"
+WAREHOUSE_POOL = "parley_warehouse"
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,16 @@ def airflow_environment(settings: Settings, dags_folder: Path = DEFAULT_DAGS_FOL
     }
 
 
-def run_ingest_once(settings: Settings) -> DagRunOutcome:
-    """Set up Airflow for this data folder, then run the DAG once; Airflow must not be imported yet."""
+def prepare_airflow(settings: Settings) -> None:
+    """Point this process at the data folder's Airflow, create or upgrade its database and the writer pool.
+
+    Airflow must not be imported before this call: it reads its configuration once, at import.
+    """
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
     os.environ.update(airflow_environment(settings))
     fresh = not (settings.airflow_home / "airflow.db").exists()
 
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.models.pool import Pool
     from airflow.utils import db
 
     # Airflow's dependencies warn about their own dependencies; an operator cannot act on that.
@@ -55,6 +59,36 @@ def run_ingest_once(settings: Settings) -> DagRunOutcome:
 
     if fresh or not os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("sqlite"):
         db.initdb()
+    Pool.create_or_update_pool(
+        name=WAREHOUSE_POOL,
+        slots=1,
+        description="Writers of the Parley warehouse: one at a time (parley.locks guards writers outside Airflow)",
+        include_deferred=False,
+    )
+
+
+def standalone_environment(settings: Settings, *, port: int) -> dict[str, str]:
+    """Prepare Airflow's database and pool, then return the environment ``airflow standalone`` runs with.
+
+    Tasks then run in processes of Airflow's LocalExecutor, which reach the API server's execution API:
+    the port must be the same for both.
+    """
+    prepare_airflow(settings)
+    return {
+        **os.environ,
+        "AIRFLOW__API__PORT": str(port),
+        "AIRFLOW__API__BASE_URL": f"http://localhost:{port}",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{port}/execution/",
+        "AIRFLOW__CORE__EXECUTOR": os.environ.get("AIRFLOW__CORE__EXECUTOR", "LocalExecutor"),
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": os.environ.get("AIRFLOW__LOGGING__LOGGING_LEVEL", "INFO"),
+    }
+
+
+def run_ingest_once(settings: Settings) -> DagRunOutcome:
+    """Set up Airflow for this data folder, then run the DAG once; Airflow must not be imported yet."""
+    prepare_airflow(settings)
+    from airflow.dag_processing.dagbag import DagBag
+
     bag = DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
     if bag.import_errors:
         raise RuntimeError(f"DAG files failed to import: {bag.import_errors}")

@@ -60,6 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("directory", type=Path)
 
     commands.add_parser("dq", parents=[home], help="latest quality verdict; exits 1 when it failed")
+    commands.add_parser(
+        "status", parents=[home], help="what is running, the last runs by stage, sources' health, the quality verdict"
+    )
+
+    airflow = commands.add_parser(
+        "airflow",
+        parents=[home],
+        help="start Airflow for this data folder (scheduler, DAG processor, API server, triggerer); "
+        "parley_ingest then runs on $PARLEY_SCHEDULE",
+    )
+    airflow.add_argument("--port", type=int, default=8080, help="API server and UI port (default 8080)")
+    airflow.add_argument("--sources", type=Path, help="sources TOML file (default: $PARLEY_SOURCES)")
+    airflow.add_argument("--feed", action="append", default=[], metavar="URL", help="poll just this feed (repeatable)")
 
     sources = commands.add_parser("sources", parents=[home], help="list feed sources and their health")
     sources_commands = sources.add_subparsers(dest="action")
@@ -85,6 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run one ingest through the real DAG and print what it did."""
     from ingest.sources import SourcesFileError
     from parley.airflow_runner import run_ingest_once
+    from parley.locks import single_run
     from parley.pipeline import configured_sources
     from parley.report import format_run_report, read_run_report
 
@@ -94,7 +108,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except SourcesFileError as exc:
         print(f"parley run: {exc}", file=sys.stderr)
         return 2
-    outcome = run_ingest_once(settings)
+    with single_run(settings.home, "parley run"):
+        outcome = run_ingest_once(settings)
     report = read_run_report(settings.warehouse_path, outcome.run_id)
     print(format_run_report(report, warehouse=settings.warehouse_path, data_docs=settings.data_docs_index))
     if outcome.state != "success":
@@ -106,6 +121,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     """List sources with their health, or resume a paused one."""
+    from parley.locks import warehouse_writer
     from parley.sources_cli import COLUMNS, format_table, source_health_rows
     from warehouse.db import connect
     from warehouse.load import resume_source
@@ -116,11 +132,14 @@ def cmd_sources(args: argparse.Namespace) -> int:
         if not settings.working_path.exists():
             print(f"parley sources: no warehouse at {settings.working_path}", file=sys.stderr)
             return 2
-        with connect(settings.working_path) as con:
-            if not resume_source(con, args.source_id):
-                print(f"parley sources: no source {args.source_id!r}", file=sys.stderr)
-                return 2
-        publish(settings.working_path, settings.warehouse_path)
+        with warehouse_writer(
+            settings.home, f"resume source {args.source_id}", wait_seconds=settings.lock_wait_seconds
+        ):
+            with connect(settings.working_path) as con:
+                if not resume_source(con, args.source_id):
+                    print(f"parley sources: no source {args.source_id!r}", file=sys.stderr)
+                    return 2
+            publish(settings.working_path, settings.warehouse_path)
         print(f"resumed {args.source_id}: it is polled on the next run")
         return 0
     rows = source_health_rows(settings.warehouse_path)
@@ -245,7 +264,29 @@ def cmd_dq(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print what is running, the last runs, the sources' health and the quality verdict; 1 if it failed."""
+    from parley.status_cli import status_report
+
+    settings = settings_for(args)
+    text, failed = status_report(settings.home, settings.warehouse_path)
+    print(text)
+    return 1 if failed else 0
+
+
+def cmd_airflow(args: argparse.Namespace) -> int:
+    """Replace this process with ``airflow standalone``, configured for this data folder and Parley's DAGs."""
+    from parley.airflow_runner import standalone_environment
+
+    settings = settings_for(args)
+    env = standalone_environment(settings, port=args.port)
+    print(f"Airflow home: {settings.airflow_home}  UI and API: http://localhost:{args.port}", flush=True)
+    os.execve(sys.executable, [sys.executable, "-m", "airflow", "standalone"], env)
+
+
 COMMANDS = {
+    "status": cmd_status,
+    "airflow": cmd_airflow,
     "sql": cmd_sql,
     "search": cmd_search,
     "export": cmd_export,
@@ -262,7 +303,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``parley`` console script."""
     args = build_parser().parse_args(argv)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    return COMMANDS[args.command](args)
+    from parley.locks import LockBusyError
+
+    try:
+        return COMMANDS[args.command](args)
+    except LockBusyError as exc:  # another writer of this data folder: say who, do not show a traceback
+        print(f"parley {args.command}: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

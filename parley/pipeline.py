@@ -20,6 +20,7 @@ from typing import Any
 from ingest.records import Article, FeedEntry, FetchedPage, Mention
 from ingest.sources import Source, load_sources, seed_source, sources_for_feeds
 from ingest.staging import read_rows, write_rows
+from parley.locks import warehouse_writer
 from parley.settings import SEEDS_DIR, Settings
 
 logger = logging.getLogger(__name__)
@@ -215,20 +216,18 @@ def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, A
 
 def load_step(settings: Settings, run_id: str) -> dict[str, Any]:
     """Write the run's staged rows into the warehouse in one transaction (the only writer)."""
-    from warehouse.batch import load_run
+    from warehouse.batch import load_run, load_stage_stats
     from warehouse.load import HealthPolicy
-
-    paths = run_paths(settings, run_id)
-    with stage(paths, "load", run_id) as counts:
-        health = HealthPolicy(base_minutes=settings.backoff_minutes, pause_after=settings.pause_after_failures)
-        summary = load_run(settings.working_path, paths.root, run_id, health)
-        counts.update(items_in=summary["staged_articles"], items_out=summary["new_articles"])
-    from warehouse.batch import load_stage_stats
-
-    load_stage_stats(settings.working_path, paths.stages, run_id)
     from warehouse.publish import publish
 
-    publish(settings.working_path, settings.warehouse_path)
+    paths = run_paths(settings, run_id)
+    with warehouse_writer(settings.home, f"load run {run_id}", wait_seconds=settings.lock_wait_seconds):
+        with stage(paths, "load", run_id) as counts:
+            health = HealthPolicy(base_minutes=settings.backoff_minutes, pause_after=settings.pause_after_failures)
+            summary = load_run(settings.working_path, paths.root, run_id, health)
+            counts.update(items_in=summary["staged_articles"], items_out=summary["new_articles"])
+        load_stage_stats(settings.working_path, paths.stages, run_id)
+        publish(settings.working_path, settings.warehouse_path)
     return summary
 
 

@@ -11,11 +11,13 @@ import dataclasses
 import json
 import logging
 import time
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from ingest.records import FeedEntry, FetchedPage, RawPage
+from parley.locks import warehouse_writer
 from parley.settings import SEEDS_DIR, Settings
 from warehouse.db import connect
 
@@ -29,6 +31,25 @@ class Selection:
     source: str | None = None
     since: date | None = None
     until: date | None = None
+
+
+def selection_from_params(params: Mapping[str, Any]) -> Selection:
+    """Read a reprocess selection from DAG-run parameters (``source``, ``since``, ``until``; empty = all)."""
+
+    def day(name: str) -> date | None:
+        value = params.get(name)
+        if value in (None, ""):
+            return None
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(f"parameter {name!r} must be a date YYYY-MM-DD, got {value!r}") from None
+
+    source = params.get("source") or None
+    selection = Selection(str(source) if source else None, day("since"), day("until"))
+    if selection.since and selection.until and selection.since > selection.until:
+        raise ValueError(f"parameter 'since' ({selection.since}) is after 'until' ({selection.until})")
+    return selection
 
 
 def select_pages(warehouse: Path, selection: Selection) -> tuple[list[FetchedPage], dict[str, str], set[str]]:
@@ -106,21 +127,23 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
     for _, found_mentions, found_positions in analyze((a.article_id, a.text) for a in good):
         mentions.extend(found_mentions)
         positions.extend(found_positions)
-    with connect(settings.working_path) as con:
-        con.execute("begin transaction")
-        try:
-            replaced = replace_articles(con, good, run_id)
-            mention_count = insert_mentions(con, mentions)
-            insert_positions(con, positions)
-            insert_errors(con, errors)
-            load_quality_rows(con, staging, run_id)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
     from warehouse.publish import publish
 
-    publish(settings.working_path, settings.warehouse_path)
+    with warehouse_writer(settings.home, f"reprocess {run_id}", wait_seconds=settings.lock_wait_seconds):
+        with connect(settings.working_path) as con:
+            con.execute("begin transaction")
+            try:
+                replaced = replace_articles(con, good, run_id)
+                mention_count = insert_mentions(con, mentions)
+                insert_positions(con, positions)
+                insert_errors(con, errors)
+                load_quality_rows(con, staging, run_id)
+                con.execute("commit")
+            except Exception:
+                con.execute("rollback")
+                raise
+        _record_stage(settings, staging, run_id, started, selected=len(pages) + len(seed_ids), replaced=replaced)
+        publish(settings.working_path, settings.warehouse_path)
     summary = {
         "selected": len(pages) + len(seed_ids),
         "replaced": replaced,
@@ -133,3 +156,28 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
     }
     (staging / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return summary
+
+
+def _record_stage(
+    settings: Settings, staging: Path, run_id: str, started: float, *, selected: int, replaced: int
+) -> None:
+    """Add the reprocess run to ``pipeline_runs`` (stage ``reprocess``), beside the ingest runs."""
+    from warehouse.batch import load_stage_stats
+
+    finished = datetime.now(UTC)
+    seconds = time.monotonic() - started
+    record = {
+        "run_id": run_id,
+        "stage": "reprocess",
+        "started_at": (finished - timedelta(seconds=seconds)).isoformat(),
+        "finished_at": finished.isoformat(),
+        "status": "success",
+        "duration_s": seconds,
+        "error": None,
+        "items_in": selected,
+        "items_out": replaced,
+    }
+    stages = staging / "stages"
+    stages.mkdir(parents=True, exist_ok=True)
+    (stages / "reprocess.json").write_text(json.dumps(record), encoding="utf-8")
+    load_stage_stats(settings.working_path, stages, run_id)

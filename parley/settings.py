@@ -36,6 +36,8 @@ class Settings:
     backoff_minutes: int = 30
     extract_timeout: float = 20.0
     workers: int = max(1, min(os.cpu_count() or 1, 4))
+    # How long a writer waits for another writer of the same warehouse before failing with its name.
+    lock_wait_seconds: float = 900.0
     pause_after_failures: int = 8
     warehouse_override: Path | None = field(default=None)
 
@@ -99,6 +101,7 @@ class Settings:
             backoff_minutes=int(env.get("PARLEY_BACKOFF_MINUTES", defaults.backoff_minutes)),
             extract_timeout=float(env.get("PARLEY_EXTRACT_TIMEOUT", defaults.extract_timeout)),
             workers=int(env.get("PARLEY_WORKERS", defaults.workers)),
+            lock_wait_seconds=float(env.get("PARLEY_LOCK_WAIT_SECONDS", defaults.lock_wait_seconds)),
             pause_after_failures=int(env.get("PARLEY_PAUSE_AFTER_FAILURES", defaults.pause_after_failures)),
             warehouse_override=Path(warehouse).resolve() if warehouse else None,
         )
@@ -128,6 +131,7 @@ class Settings:
             "PARLEY_BACKOFF_MINUTES": str(self.backoff_minutes),
             "PARLEY_EXTRACT_TIMEOUT": str(self.extract_timeout),
             "PARLEY_WORKERS": str(self.workers),
+            "PARLEY_LOCK_WAIT_SECONDS": str(self.lock_wait_seconds),
             "PARLEY_PAUSE_AFTER_FAILURES": str(self.pause_after_failures),
         }
         if self.warehouse_override:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterable, Iterator
 
+from ingest.bounded import worker_context
 from ingest.records import Mention
 from transforms.actors import load_kb
 from transforms.entities import MAX_CHARS, link_mentions, load_nlp, tagger_name
@@ -38,7 +38,7 @@ def analyze_parallel(
         yield from analyze(pairs)
         return
     chunks = [pairs[i : i + chunk_size] for i in range(0, len(pairs), chunk_size)]
-    context = multiprocessing.get_context("forkserver")
+    context = worker_context()
     with context.Pool(processes=min(workers, len(chunks))) as pool:
         for results in pool.imap(analyze_chunk, chunks):
             yield from results

@@ -34,7 +34,7 @@ def dagbag() -> Any:
 
 def test_dags_import_without_errors(dagbag: Any) -> None:
     assert dagbag.import_errors == {}
-    assert set(dagbag.dag_ids) == {"parley_ingest"}
+    assert set(dagbag.dag_ids) == {"parley_ingest", "parley_reprocess"}
 
 
 def test_ingest_dag_settings(dagbag: Any) -> None:
@@ -52,3 +52,19 @@ def test_tasks_run_in_order(dagbag: Any) -> None:
     assert sorted(t.task_id for t in dag.tasks) == sorted(EXPECTED_ORDER)
     for upstream, downstream in itertools.pairwise(EXPECTED_ORDER):
         assert dag.get_task(upstream).downstream_task_ids == {downstream}
+
+
+def test_warehouse_writers_share_a_one_slot_pool(dagbag: Any) -> None:
+    writers = {
+        (dag_id, t.task_id)
+        for dag_id in ("parley_ingest", "parley_reprocess")
+        for t in dagbag.dags[dag_id].tasks
+        if t.pool == "parley_warehouse"
+    }
+    assert writers == {("parley_ingest", "load_warehouse"), ("parley_reprocess", "reprocess_articles")}
+
+
+def test_reprocess_dag_is_manual_with_selection_params(dagbag: Any) -> None:
+    dag = dagbag.dags["parley_reprocess"]
+    assert type(dag.timetable).__name__ == "NullTimetable"  # triggered by hand only
+    assert set(dag.params.keys()) == {"source", "since", "until"}
