@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,9 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from tests.conftest import ROOT, query_warehouse
 from tests.support.fixture_site import FixtureSite
+from tests.support.postgres import postgres_server
 
 pytestmark = pytest.mark.integration
 
@@ -69,23 +70,26 @@ def airflow_running(home: Path, site: FixtureSite, env: dict[str, str]) -> Itera
                 proc.wait()
 
 
-def dag_runs(home: Path, dag_id: str) -> list[tuple[str, str, str]]:
-    db = home / "airflow" / "airflow.db"
-    if not db.exists():
-        return []
+def dag_runs(metadata_url: str, dag_id: str) -> list[tuple[str, str, str]]:
+    """Read the DAG's runs from Airflow's metadata database (SQLite file or PostgreSQL)."""
+    engine = sqlalchemy.create_engine(metadata_url, poolclass=sqlalchemy.pool.NullPool)
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as con:
-            return con.execute(
-                "select run_id, run_type, state from dag_run where dag_id = ? order by id", [dag_id]
-            ).fetchall()
-    except sqlite3.OperationalError:  # tables not created yet, or the database is locked for a moment
+        with engine.connect() as con:
+            rows = con.execute(
+                sqlalchemy.text("select run_id, run_type, state from dag_run where dag_id = :dag order by id"),
+                {"dag": dag_id},
+            )
+            return [(str(a), str(b), str(c)) for a, b, c in rows]
+    except sqlalchemy.exc.DBAPIError:  # tables not created yet, or the database is busy for a moment
         return []
+    finally:
+        engine.dispose()
 
 
-def wait_for_run(home: Path, dag_id: str, log: Path, *, timeout: float) -> tuple[str, str, str]:
+def wait_for_run(metadata_url: str, dag_id: str, log: Path, *, timeout: float) -> tuple[str, str, str]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        finished = [r for r in dag_runs(home, dag_id) if r[2] in {"success", "failed"}]
+        finished = [r for r in dag_runs(metadata_url, dag_id) if r[2] in {"success", "failed"}]
         if finished:
             return finished[0]
         time.sleep(2)
@@ -96,7 +100,8 @@ def test_the_scheduler_runs_ingest_on_schedule_and_reprocess_on_request(site: Fi
     home = tmp_path / "data"
     env = parley_env(site, PARLEY_SCHEDULE="* * * * *")
     with airflow_running(home, site, env) as log:
-        run_id, run_type, state = wait_for_run(home, "parley_ingest", log, timeout=420)
+        sqlite = f"sqlite:///{home / 'airflow' / 'airflow.db'}"
+        run_id, run_type, state = wait_for_run(sqlite, "parley_ingest", log, timeout=420)
         assert (run_type, state) == ("scheduled", "success"), log.read_text()[-4000:]
 
         stages = query_warehouse(home, f"select stage, status from pipeline_runs where run_id = '{run_id}'")
@@ -124,9 +129,30 @@ def test_the_scheduler_runs_ingest_on_schedule_and_reprocess_on_request(site: Fi
             check=False,
         )
         assert trigger.returncode == 0, trigger.stderr[-3000:]
-        _, reprocess_type, reprocess_state = wait_for_run(home, "parley_reprocess", log, timeout=300)
+        _, reprocess_type, reprocess_state = wait_for_run(sqlite, "parley_reprocess", log, timeout=300)
         assert (reprocess_type, reprocess_state) == ("manual", "success"), log.read_text()[-4000:]
     reprocessed = query_warehouse(
         home, "select items_in, items_out from pipeline_runs where stage = 'reprocess' and run_id like 'reprocess__%'"
     )
     assert reprocessed == [(5, 5)]
+
+
+def test_local_executor_on_a_postgresql_metadata_database(site: FixtureSite, tmp_path: Path) -> None:
+    """The scale-out configuration: Airflow's metadata in PostgreSQL, tasks in LocalExecutor processes."""
+    home = tmp_path / "data"
+    with postgres_server() as url:
+        env = parley_env(
+            site,
+            PARLEY_SCHEDULE="* * * * *",
+            AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=url,
+            AIRFLOW__CORE__EXECUTOR="LocalExecutor",
+        )
+        with airflow_running(home, site, env) as log:
+            run_id, run_type, state = wait_for_run(url, "parley_ingest", log, timeout=420)
+            assert (run_type, state) == ("scheduled", "success"), log.read_text()[-4000:]
+        assert not (home / "airflow" / "airflow.db").exists()  # the metadata really went to PostgreSQL
+    loaded = query_warehouse(
+        home, f"select count(*) from pipeline_runs where run_id = '{run_id}' and status = 'success'"
+    )
+    assert loaded[0][0] >= 6
+    assert query_warehouse(home, "select count(*) from articles where not is_seed")[0][0] > 0
