@@ -100,6 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from parley.airflow_runner import run_ingest_once
     from parley.locks import single_run
     from parley.pipeline import configured_sources
+    from parley.progress import stage_progress
     from parley.report import format_run_report, read_run_report
 
     settings = settings_for(args)
@@ -108,7 +109,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except SourcesFileError as exc:
         print(f"parley run: {exc}", file=sys.stderr)
         return 2
-    with single_run(settings.home, "parley run"):
+    with single_run(settings.home, "parley run"), stage_progress(settings.staging_dir):
         outcome = run_ingest_once(settings)
     report = read_run_report(settings.warehouse_path, outcome.run_id)
     print(format_run_report(report, warehouse=settings.warehouse_path, data_docs=settings.data_docs_index))
@@ -152,6 +153,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """Rebuild stored articles and their derived rows with the current code."""
+    from parley.progress import item_progress
     from parley.reprocess import Selection, reprocess
 
     settings = settings_for(args)
@@ -159,12 +161,14 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         print(f"parley reprocess: no warehouse at {settings.working_path}", file=sys.stderr)
         return 2
     now = datetime.now(UTC)
-    summary = reprocess(
-        settings,
-        Selection(args.source, args.since, args.until),
-        run_id=f"reprocess__{now.isoformat(timespec='seconds')}",
-        now=now,
-    )
+    with item_progress("tagging articles") as on_progress:
+        summary = reprocess(
+            settings,
+            Selection(args.source, args.since, args.until),
+            run_id=f"reprocess__{now.isoformat(timespec='seconds')}",
+            now=now,
+            on_progress=on_progress,
+        )
     print(
         f"reprocessed {summary['replaced']} of {summary['selected']} selected articles "
         f"({summary['mentions']} mentions) in {summary['seconds']} s"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import resource
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,9 +80,17 @@ def stage(paths: RunPaths, name: str, run_id: str) -> Iterator[dict[str, int]]:
             "status": "failed" if error else "success",
             "duration_s": time.monotonic() - clock,
             "error": error,
+            "peak_rss_mb": peak_rss_mb(),
             **counts,
         }
         (paths.stages / f"{name}.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process or its largest finished child, in MB (Linux reports KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)
 
 
 def configured_sources(settings: Settings) -> list[Source]:

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -85,7 +85,14 @@ def select_pages(warehouse: Path, selection: Selection) -> tuple[list[FetchedPag
     return pages, ids, seeds
 
 
-def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: datetime) -> dict[str, Any]:
+def reprocess(
+    settings: Settings,
+    selection: Selection,
+    *,
+    run_id: str,
+    now: datetime,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
     """Rebuild the selected articles and their mentions from raw pages and seed files; replace them."""
     from expectations.batch import validate_batch
     from ingest.articles import build_articles
@@ -124,9 +131,11 @@ def reprocess(settings: Settings, selection: Selection, *, run_id: str, now: dat
     held = set(verdict["quarantined"]["articles"])
     good = [a for a in articles if a.article_id not in held]
     mentions, positions = [], []
-    for _, found_mentions, found_positions in analyze((a.article_id, a.text) for a in good):
+    for done, (_, found_mentions, found_positions) in enumerate(analyze((a.article_id, a.text) for a in good), 1):
         mentions.extend(found_mentions)
         positions.extend(found_positions)
+        if on_progress is not None:
+            on_progress(done, len(good))
     from warehouse.publish import publish
 
     with warehouse_writer(settings.home, f"reprocess {run_id}", wait_seconds=settings.lock_wait_seconds):
@@ -162,6 +171,7 @@ def _record_stage(
     settings: Settings, staging: Path, run_id: str, started: float, *, selected: int, replaced: int
 ) -> None:
     """Add the reprocess run to ``pipeline_runs`` (stage ``reprocess``), beside the ingest runs."""
+    from parley.pipeline import peak_rss_mb
     from warehouse.batch import load_stage_stats
 
     finished = datetime.now(UTC)
@@ -174,6 +184,7 @@ def _record_stage(
         "status": "success",
         "duration_s": seconds,
         "error": None,
+        "peak_rss_mb": peak_rss_mb(),
         "items_in": selected,
         "items_out": replaced,
     }

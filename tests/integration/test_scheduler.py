@@ -18,7 +18,7 @@ import sqlalchemy
 
 from tests.conftest import ROOT, query_warehouse
 from tests.support.fixture_site import FixtureSite
-from tests.support.postgres import postgres_server
+from tests.support.postgres import postgres_bin, postgres_server
 
 pytestmark = pytest.mark.integration
 
@@ -137,6 +137,7 @@ def test_the_scheduler_runs_ingest_on_schedule_and_reprocess_on_request(site: Fi
     assert reprocessed == [(5, 5)]
 
 
+@pytest.mark.skipif(postgres_bin() is None, reason="needs Debian's postgresql (apt-get install postgresql)")
 def test_local_executor_on_a_postgresql_metadata_database(site: FixtureSite, tmp_path: Path) -> None:
     """The scale-out configuration: Airflow's metadata in PostgreSQL, tasks in LocalExecutor processes."""
     home = tmp_path / "data"
