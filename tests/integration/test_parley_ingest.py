@@ -116,6 +116,15 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
     assert _query(home, "select count(*) from feed_polls") == [(8,)]
     assert sum(n for path, n in site.hits.items() if path.startswith("/articles/")) == page_hits
 
+    status = run_parley("status", home=home)
+    assert status.returncode == 0, status.stderr
+    assert "In progress: nothing" in status.stdout
+    runs = [line for line in status.stdout.splitlines() if line.startswith("manual__") and " poll " in line]
+    assert len(runs) == 2 and all(" success " in line for line in runs)
+    assert "poll 4→0" in runs[0] and "poll 4→7" in runs[1] and "load 7→7" in runs[1]  # newest first, with counts
+    assert "broken_outlet" in status.stdout and "HTTP 500" in status.stdout
+    assert "latest validation: manual__" in status.stdout and "passed" in status.stdout
+
 
 def _counts(home: Path) -> dict[str, int]:
     tables = ["articles", "article_duplicates", "entity_mentions", "positions", "raw_pages", "sources", "feed_polls"]
