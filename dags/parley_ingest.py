@@ -17,9 +17,9 @@ from typing import Any
 import pendulum
 from airflow.sdk import dag, task
 
+from parley.locks import WAREHOUSE_POOL
+
 SCHEDULE = os.environ.get("PARLEY_SCHEDULE", "*/30 * * * *")
-# One slot: the scheduler never runs two warehouse writers at once (parley.locks covers the rest).
-WAREHOUSE_POOL = "parley_warehouse"
 RETRY_DELAY = timedelta(seconds=int(os.environ.get("PARLEY_RETRY_DELAY_SECONDS", "60")))
 
 

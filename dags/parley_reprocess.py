@@ -13,8 +13,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import Param, dag, task
 
-# The same one-slot pool as parley_ingest's load: the scheduler runs one warehouse writer at a time.
-WAREHOUSE_POOL = "parley_warehouse"
+from parley.locks import WAREHOUSE_POOL
 
 
 @dag(

@@ -8,10 +8,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from parley.locks import WAREHOUSE_POOL
 from parley.settings import DEFAULT_DAGS_FOLDER, Settings
 
 DAG_ID = "parley_ingest"
-WAREHOUSE_POOL = "parley_warehouse"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 POLL_SECONDS = 0.5
+# The Airflow pool of the tasks that write the warehouse: one slot, so the scheduler runs one at a time.
+WAREHOUSE_POOL = "parley_warehouse"
 
 
 class LockBusyError(RuntimeError):

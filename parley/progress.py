@@ -10,7 +10,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 INGEST_STAGES = ("poll", "fetch", "extract", "tag", "validate", "load")
 
@@ -57,7 +65,7 @@ def stage_progress(staging_dir: Path, stages: Sequence[str] = INGEST_STAGES) -> 
             watcher.join(timeout=5)
 
 
-def _update(progress: Progress, task: object, staging_dir: Path, started: float, stages: Sequence[str]) -> None:
+def _update(progress: Progress, task: TaskID, staging_dir: Path, started: float, stages: Sequence[str]) -> None:
     runs = [p for p in staging_dir.glob("*") if p.is_dir() and p.stat().st_mtime >= started - 1]
     if not runs:
         return
@@ -73,7 +81,7 @@ def _update(progress: Progress, task: object, staging_dir: Path, started: float,
             finished.append(f"{name} {record['items_in']}→{record['items_out']}")
     running = stages[len(finished)] if len(finished) < len(stages) else "quality gate"
     description = f"{running}…" + (f"  (done: {', '.join(finished)})" if finished else "")
-    progress.update(task, completed=len(finished), description=description)  # type: ignore[arg-type]
+    progress.update(task, completed=len(finished), description=description)
 
 
 @contextmanager
