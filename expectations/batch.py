@@ -12,9 +12,8 @@ from typing import Any
 
 from expectations.docs import add_offline_index
 from expectations.runner import ExpectationOutcome, QuarantinedRow, Validation, build_docs, validate_frame
-from ingest.records import Article, Mention
+from ingest.records import Article, Mention, Position
 from ingest.staging import write_rows
-from transforms.positions import Position
 
 
 @dataclass

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ingest.records import Article, Mention
-    from transforms.positions import Position
+    from ingest.records import Article, Mention, Position
 
 
 def mentions_frame(mentions: Sequence[Mention], articles: Sequence[Article], known_ids: set[str]) -> pd.DataFrame:
@@ -34,7 +33,7 @@ def mentions_frame(mentions: Sequence[Mention], articles: Sequence[Article], kno
 
 def positions_frame(positions: Sequence[Position], articles: Sequence[Article], known_ids: set[str]) -> pd.DataFrame:
     """Positions with ``evidence_in_article`` and ``actor_known``."""
-    from transforms.positions import Position
+    from ingest.records import Position
     from warehouse.load import frame
 
     texts = {a.article_id: a.text for a in articles}

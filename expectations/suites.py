@@ -38,7 +38,7 @@ def positions_suite() -> ExpectationSuite:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    from transforms.lexicon import load_taxonomy
+    from transforms.cues import load_taxonomy
 
     taxonomy = load_taxonomy()
     return gx.ExpectationSuite(

@@ -92,6 +92,29 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Position:
+    """One actor's position on one topic, with its evidence sentence and offsets into the text.
+
+    ``confidence`` is the scorer's calibrated probability that the position is right; ``extractor``
+    names the extractor and the model version that found it.
+    """
+
+    position_id: str
+    article_id: str
+    actor_id: str
+    stance: str
+    topic: str
+    polarity: str
+    evidence: str
+    start_char: int
+    end_char: int
+    attribution: str
+    conditions: str | None
+    confidence: float
+    extractor: str
+
+
+@dataclass(frozen=True)
 class IngestError:
     """A failure an operator can query: what, where, at which stage, why."""
 

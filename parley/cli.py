@@ -42,8 +42,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("eval", parents=[home], help="score entities or positions against a gold folder")
     evaluate.add_argument("kind", choices=["entities", "positions"])
-    evaluate.add_argument("--gold", type=Path, required=True, help="folder of NAME.txt + NAME.json pairs")
+    evaluate.add_argument(
+        "--gold", type=Path, action="append", required=True, help="folder of NAME.txt + NAME.json pairs (repeatable)"
+    )
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument(
+        "--cv", type=int, metavar="K", help="positions: cross-validate, training on the other K-1 folds of documents"
+    )
+    evaluate.add_argument(
+        "--model", type=Path, help="positions: score with this model folder (default: the shipped one)"
+    )
+
+    train = commands.add_parser("train", parents=[home], help="rebuild the positions scorer from gold folders")
+    train.add_argument("kind", choices=["positions"])
+    train.add_argument(
+        "--gold", type=Path, action="append", required=True, help="folder of NAME.txt + NAME.json pairs (repeatable)"
+    )
+    train.add_argument("--cv", type=int, default=5, metavar="K", help="folds for calibration and the threshold")
+    train.add_argument("--out", type=Path, help="model folder (default: transforms/models of this checkout)")
 
     sql = commands.add_parser("sql", parents=[home], help="run a read-only SQL query on the warehouse")
     sql.add_argument("query")
@@ -194,17 +210,16 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score against gold files."""
-    import json
+    from parley.analysis_cli import run_eval
 
-    from parley.analysis_cli import evaluate, format_score
+    return run_eval(args.kind, args.gold, cv=args.cv, as_json=args.json, model=args.model)
 
-    try:
-        score = evaluate(args.kind, args.gold)
-    except FileNotFoundError as exc:
-        print(f"parley eval: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(score, ensure_ascii=False) if args.json else format_score(args.kind, score))
-    return 0
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Rebuild the positions scorer from gold folders."""
+    from parley.analysis_cli import run_train
+
+    return run_train(args.gold, folds=args.cv, out=args.out)
 
 
 def _published(settings: Settings, command: str) -> Path | None:
@@ -300,6 +315,7 @@ COMMANDS = {
     "sources": cmd_sources,
     "tag": cmd_tag,
     "eval": cmd_eval,
+    "train": cmd_train,
 }
 
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.records import Article, FeedEntry, FetchedPage, Mention
+from ingest.records import Article, FeedEntry, FetchedPage, Mention, Position
 from ingest.sources import Source, load_sources, seed_source, sources_for_feeds
 from ingest.staging import read_rows, write_rows
 from parley.locks import warehouse_writer
@@ -177,13 +177,13 @@ def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, An
 
 def tag_step(settings: Settings, run_id: str) -> dict[str, Any]:
     """Tag entity mentions and actor positions in the staged articles (one spaCy pass)."""
-    from transforms.analysis import analyze_parallel
+    from transforms.analysis import analyze_parallel, article_item
 
     paths = run_paths(settings, run_id)
     with stage(paths, "tag", run_id) as counts:
         articles = read_rows(paths.articles, Article)
         mentions, positions = [], []
-        texts = [(a.article_id, a.text) for a in articles]
+        texts = [article_item(a) for a in articles]
         for _, found_mentions, found_positions in analyze_parallel(texts, workers=settings.workers):
             mentions.extend(found_mentions)
             positions.extend(found_positions)
@@ -196,7 +196,6 @@ def tag_step(settings: Settings, run_id: str) -> dict[str, Any]:
 def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
     """Validate the batch with Great Expectations; stage results and the rows to quarantine."""
     from expectations.batch import RunBatch, validate_batch
-    from transforms.positions import Position
     from warehouse.state import feed_health, recent_volumes
 
     paths = run_paths(settings, run_id)

@@ -97,7 +97,7 @@ def reprocess(
     from expectations.batch import validate_batch
     from ingest.articles import build_articles
     from ingest.seeds import load_seeds
-    from transforms.analysis import analyze
+    from transforms.analysis import analyze, article_item
     from warehouse.batch import load_quality_rows
     from warehouse.load import (
         insert_errors,
@@ -131,7 +131,7 @@ def reprocess(
     held = set(verdict["quarantined"]["articles"])
     good = [a for a in articles if a.article_id not in held]
     mentions, positions = [], []
-    for done, (_, found_mentions, found_positions) in enumerate(analyze((a.article_id, a.text) for a in good), 1):
+    for done, (_, found_mentions, found_positions) in enumerate(analyze(article_item(a) for a in good), 1):
         mentions.extend(found_mentions)
         positions.extend(found_positions)
         if on_progress is not None:

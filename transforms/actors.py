@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +39,49 @@ class Alias:
 
 
 @dataclass(frozen=True)
+class Office:
+    """An office one person held from a date until a date (``until`` None: still held)."""
+
+    holder: str
+    office: str
+    of: str
+    start: date
+    until: date | None = None
+    leader: bool = False
+
+    def held_on(self, day: date | None) -> bool:
+        """Tell whether the office was held on that day (on no day: whether it is held now)."""
+        if day is None:
+            return self.until is None
+        return self.start <= day and (self.until is None or day < self.until)
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
-    """Actors by id and every alias, for the entity ruler and for linking."""
+    """Actors by id and every alias, for the entity ruler and for linking; offices and the warring parties."""
 
     actors: dict[str, Actor]
     aliases: tuple[Alias, ...]
+    offices: tuple[Office, ...] = ()
+    office_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    parties: tuple[str, ...] = ()
+
+    def office_holders(self, office: str, of: str | None, day: date | None) -> list[str]:
+        """Return who held an office (of a state or organisation, or of any) on a day; ``leader`` for the top one."""
+        return [
+            o.holder
+            for o in self.offices
+            if (o.office == office or (office == "leader" and o.leader))
+            and (of is None or o.of == of)
+            and o.held_on(day)
+        ]
+
+    def party_of(self, actor_id: str) -> str | None:
+        """Return the warring party an actor belongs to (itself, or a person's country), if any."""
+        if actor_id in self.parties:
+            return actor_id
+        actor = self.actors.get(actor_id)
+        return actor.country if actor is not None and actor.country in self.parties else None
 
     @functools.cached_property
     def by_key(self) -> dict[str, Alias]:
@@ -86,7 +125,22 @@ def load_kb(path: Path = KB_PATH) -> KnowledgeBase:
                 raise ValueError(f"{path}: actor id {actor.actor_id} appears twice")
             actors[actor.actor_id] = actor
             aliases.extend(_aliases(item, actor))
-    return KnowledgeBase(actors, tuple(aliases))
+    offices = tuple(_office(item, actors, path) for item in data.get("offices", []))
+    words = {office: tuple(str(w) for w in forms) for office, forms in (data.get("office_words") or {}).items()}
+    return KnowledgeBase(actors, tuple(aliases), offices, words, tuple(data.get("parties", [])))
+
+
+def _office(item: dict[str, Any], actors: dict[str, Actor], path: Path) -> Office:
+    if item["holder"] not in actors or item["of"] not in actors:
+        raise ValueError(f"{path}: office {item} names an actor the file does not define")
+    return Office(
+        holder=str(item["holder"]),
+        office=str(item["office"]),
+        of=str(item["of"]),
+        start=item["from"],
+        until=item.get("until"),
+        leader=bool(item.get("leader", False)),
+    )
 
 
 def _actor(item: dict[str, Any], default_type: str) -> Actor:

@@ -16,6 +16,18 @@ from typing import Any
 from transforms.actors import name_key
 
 
+@dataclass(frozen=True)
+class Predicted:
+    """One predicted position as the scoring sees it."""
+
+    actor_id: str
+    topic: str
+    polarity: str
+    stance: str = ""
+    confidence: float = 1.0
+    evidence: str = ""
+
+
 @dataclass
 class Score:
     """Micro-averaged counts and the items that did not match, per document."""
@@ -26,6 +38,8 @@ class Score:
     gold: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
     false_positives: list[dict[str, Any]] = field(default_factory=list)
+    matched: list[tuple[Predicted, dict[str, Any]]] = field(default_factory=list)
+    unmatched: list[Predicted] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -43,8 +57,8 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def as_dict(self) -> dict[str, Any]:
-        """Return the JSON object ``parley eval --json`` prints."""
+    def headline(self) -> dict[str, Any]:
+        """Return the overall figures."""
         return {
             "precision": round(self.precision, 4),
             "recall": round(self.recall, 4),
@@ -53,9 +67,11 @@ class Score:
             "true_positives": self.true_positives,
             "predicted": self.predicted,
             "gold": self.gold,
-            "misses": self.misses,
-            "false_positives": self.false_positives,
         }
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON object ``parley eval --json`` prints."""
+        return self.headline() | {"misses": self.misses, "false_positives": self.false_positives}
 
 
 def gold_documents(gold_dir: Path) -> list[tuple[str, str, dict[str, Any]]]:
@@ -108,30 +124,40 @@ def evaluate_entities(gold_dir: Path) -> Score:
     return score
 
 
+def gold_positions(annotation: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the annotation's positions, each with its polarity (from the stance where the file gives none)."""
+    from transforms.cues import stance_polarity
+
+    return [
+        dict(g, polarity=g.get("polarity") or stance_polarity(g["stance"])) for g in annotation.get("positions", [])
+    ]
+
+
 def score_positions(
-    document: str,
-    predicted: list[tuple[str, str, str]],
-    gold: list[dict[str, Any]],
-    names: dict[str, str],
-    score: Score,
+    document: str, predicted: list[Predicted], gold: list[dict[str, Any]], names: dict[str, str], score: Score
 ) -> None:
-    """Add one document's positions: ``(actor, topic, polarity)`` predictions against gold items."""
+    """Add one document's positions: predictions against gold items on (actor, topic, polarity)."""
     unmatched = list(gold)
-    for actor, topic, polarity in predicted:
+    for item in sorted(predicted, key=lambda p: -p.confidence):
         hit = next(
             (
                 g
                 for g in unmatched
-                if g["topic"] == topic
-                and g["polarity"] == polarity
-                and same_actor(actor, names.get(actor, ""), g["actor"], names.get(g["actor"], ""))
+                if g["topic"] == item.topic
+                and g["polarity"] == item.polarity
+                and same_actor(item.actor_id, names.get(item.actor_id, ""), g["actor"], names.get(g["actor"], ""))
             ),
             None,
         )
         if hit is None:
-            score.false_positives.append({"doc": document, "actor": actor, "topic": topic, "polarity": polarity})
+            score.unmatched.append(item)
+            score.false_positives.append(
+                {"doc": document, "actor": item.actor_id, "topic": item.topic, "polarity": item.polarity}
+                | ({"evidence": item.evidence} if item.evidence else {})
+            )
         else:
             unmatched.remove(hit)
+            score.matched.append((item, hit))
             score.true_positives += 1
     score.misses += [
         {
@@ -149,26 +175,28 @@ def score_positions(
     score.gold += len(gold)
 
 
-def evaluate_positions(gold_dir: Path) -> Score:
-    """Analyse every gold text and score its positions on (actor, topic, polarity)."""
+def names_of(annotation: dict[str, Any], found: dict[str, str]) -> dict[str, str]:
+    """Canonical names for matching: the knowledge base's, the document's own actors', the gold's."""
     from transforms.actors import load_kb
+
+    names = found | {a.actor_id: a.name for a in load_kb().actors.values()}
+    return names | {a["id"]: a["name"] for a in annotation.get("actors", [])}
+
+
+def evaluate_positions(gold_dirs: list[Path], model_dir: Path | None = None) -> Score:
+    """Analyse every gold text with the pipeline's extractor (the shipped model, or ``model_dir``'s) and score it."""
     from transforms.analysis import analyze
+    from transforms.scorer import load_scorer
+    from transforms.training import document_date
 
-    kb = load_kb()
     score = Score()
-    documents = gold_documents(gold_dir)
-    results = {aid: positions for aid, _, positions in analyze((name, text) for name, text, _ in documents)}
+    documents = [d for gold_dir in gold_dirs for d in gold_documents(gold_dir)]
+    items = [(name, text, document_date(annotation)) for name, text, annotation in documents]
+    scorer = load_scorer(model_dir) if model_dir is not None else None
+    results = {article_id: (mentions, positions) for article_id, mentions, positions in analyze(items, scorer=scorer)}
     for name, _, annotation in documents:
-        names = {a.actor_id: a.name for a in kb.actors.values()}
-        names |= {a["id"]: a["name"] for a in annotation.get("actors", [])}
-        predicted = [(p.actor_id, p.topic, p.polarity) for p in results[name]]
-        gold = [dict(g, polarity=g.get("polarity") or _polarity(g["stance"])) for g in annotation.get("positions", [])]
-        score_positions(name, predicted, gold, names, score)
+        mentions, positions = results[name]
+        found = {m.entity_id: m.normalized for m in mentions if m.entity_id}
+        predicted = [Predicted(p.actor_id, p.topic, p.polarity, p.stance, p.confidence, p.evidence) for p in positions]
+        score_positions(name, predicted, gold_positions(annotation), names_of(annotation, found), score)
     return score
-
-
-def _polarity(stance: str) -> str:
-    from transforms.lexicon import load_taxonomy
-
-    value = load_taxonomy().polarity.get(stance, "pro")
-    return "pro" if value == "by_topic" else value

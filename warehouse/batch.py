@@ -10,10 +10,9 @@ import duckdb
 import pandas as pd
 
 from expectations.runner import ExpectationOutcome, QuarantinedRow
-from ingest.records import Article, DuplicateLink, FeedPoll, FetchedPage, IngestError, Mention
+from ingest.records import Article, DuplicateLink, FeedPoll, FetchedPage, IngestError, Mention, Position
 from ingest.sources import Source
 from ingest.staging import read_rows
-from transforms.positions import Position
 from warehouse import load
 from warehouse.db import connect
 from warehouse.migrate import migrate

@@ -56,3 +56,54 @@ def test_eval_counts_misses_and_rejects_an_empty_folder(tmp_path: Path) -> None:
     shutil.rmtree(gold)
     gold.mkdir()
     assert run_parley("eval", "entities", "--gold", str(gold), home=tmp_path).returncode == 2
+
+
+SMALL_GOLD = Path(__file__).resolve().parents[1] / "fixtures" / "gold"
+SHARED = GOLD.parent
+
+
+def test_training_is_reproducible_and_its_model_can_be_evaluated(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        result = run_parley(
+            "train", "positions", "--gold", str(SMALL_GOLD), "--cv", "3", "--out", str(tmp_path / name), home=tmp_path
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "cross-validated (3 folds by document)" in result.stdout
+    for file in ("positions.txt", "polarity.txt", "positions.json"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes(), file
+    meta = json.loads((tmp_path / "a" / "positions.json").read_text(encoding="utf-8"))
+    assert meta["trained_on"] == ["gold (6 documents)"] and meta["positive_candidates"] > 0
+    report = run_parley(
+        "eval", "positions", "--gold", str(SMALL_GOLD), "--model", str(tmp_path / "a"), "--json", home=tmp_path
+    )
+    assert report.returncode == 0, report.stderr[-2000:]
+    assert json.loads(report.stdout)["gold"] == 21
+
+
+def test_eval_positions_reports_topics_stances_confusions_and_calibration(tmp_path: Path) -> None:
+    result = run_parley("eval", "positions", "--gold", str(SMALL_GOLD), "--json", home=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout)
+    assert {"by_topic", "by_stance", "polarity_confusion", "reliability", "brier"} <= set(report)
+    assert report["by_topic"]["ceasefire"]["gold"] == 2
+    assert set(report["polarity_confusion"]) == {"pro->pro", "pro->contra", "contra->contra", "contra->pro"}
+    assert all(0 <= row["matched_share"] <= 1 for row in report["reliability"])
+    text = run_parley("eval", "positions", "--gold", str(SMALL_GOLD), home=tmp_path).stdout
+    assert "by topic:" in text and "by stance:" in text and "calibration: Brier" in text
+
+
+def test_eval_refuses_a_bad_cross_validation(tmp_path: Path) -> None:
+    assert run_parley("eval", "entities", "--gold", str(SMALL_GOLD), "--cv", "3", home=tmp_path).returncode == 2
+    assert run_parley("eval", "positions", "--gold", str(tmp_path / "nowhere"), home=tmp_path).returncode == 2
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").exists(), reason="needs ../shared/corpus and ../shared/gold")
+def test_cross_validated_positions_stay_above_the_pinned_floor(tmp_path: Path) -> None:
+    # A quality gate, not the target: it catches a change that makes the extractor worse.
+    result = run_parley(
+        "eval", "positions", "--gold", str(SHARED / "corpus"), "--gold", str(GOLD), "--cv", "5", "--json", home=tmp_path
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout)
+    assert report["cv"] == 5 and report["documents"] == 47
+    assert report["f1"] >= 0.52 and report["brier"] < 0.3

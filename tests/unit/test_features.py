@@ -1,0 +1,131 @@
+"""The candidate features, each on a sentence written for it: what the scorer reads of a candidate."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+
+from transforms.actors import load_kb
+from transforms.analysis import parse_documents
+from transforms.features import FEATURES, VOCABULARIES, View, encode
+
+
+def _views(text: str, day: date | None = None) -> list[View]:
+    ((_, _, _, views),) = list(parse_documents([("t", text, day)]))
+    return [view for view, _ in views]
+
+
+def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
+    views = [v for v in _views(text) if v.candidate.actor_id == actor and v.candidate.topic == topic]
+    assert views, [(v.candidate.actor_id, v.candidate.topic) for v in _views(text)]
+    return FEATURES[name](views[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "topic", "name", "expected"),
+    [
+        # the holder
+        ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "via", "mention"),
+        ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "holder_type", "state"),
+        ("Turkey offered to host the talks.", "Q43", "mediation", "holder_is_party", 0.0),
+        ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "holder_dep", "nsubj"),
+        ("Russia's demand for a ceasefire surprised nobody.", "Q159", "ceasefire", "holder_climb", "modifier"),
+        ("The leaders of France and Poland demanded a truce.", "Q36", "ceasefire", "holder_climb", "group"),
+        ("The terms proposed by the Kremlin include a truce.", "Q159", "ceasefire", "holder_climb", "author"),
+        ("The talks were welcomed by the Kremlin.", "Q159", "direct_talks", "holder_prep", "by"),
+        ("Russia's demand for a ceasefire surprised nobody.", "Q159", "ceasefire", "holder_head_class", "demands"),
+        ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "holder_is_root_subject", 1.0),
+        ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "holder_subject_of_governing", 1.0),
+        ("Russia demanded that Ukraine accept a truce.", "Q212", "ceasefire", "holder_embedded", 1.0),
+        ("Russia demanded that Ukraine accept a truce.", "Q159", "ceasefire", "holder_embedded", 0.0),
+        ("Russia and Ukraine agreed on a truce.", "Q212", "ceasefire", "actors_in_sentence", 2.0),
+        ("Russia and Ukraine agreed on a truce.", "Q212", "ceasefire", "holder_rank", 1.0),
+        ('Peskov spoke. "The talks must go on," he said.', "dmitry_peskov", "direct_talks", "holder_quoted", 0.0),
+        # the chain from the topic up, and where the holder hangs on it
+        ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "attach_class", "speech"),
+        ("Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "attach_class", "offers"),
+        ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "other_actor_owns_cue", 1.0),
+        ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "spoken_for", 0.0),
+        ("Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "spoken_for", 1.0),
+        ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "speaks_for_other", 1.0),
+        ("Russia demanded that Ukraine withdraw its troops.", "Q159", "territory", "other_actor_in_content", 1.0),
+        ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "between_offers", 1.0),
+        ("Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "above_speech", 1.0),
+        ("As an outcome of the talks, Kyiv agreed to a swap.", "Q212", "direct_talks", "between_adjunct", 1.0),
+        ("Turkey offered to host the talks.", "Q43", "mediation", "mediation_reading", 1.0),
+        # the stance word and the polarity read along the holder's path
+        ("Russia rejected a plan for a ceasefire.", "Q159", "ceasefire", "holder_cue_class", "rejects"),
+        ("Russia rejected a plan for a ceasefire.", "Q159", "ceasefire", "path_polarity", "contra"),
+        ("Kyiv demands a ceasefire and refuses any talks.", "Q212", "direct_talks", "path_polarity", "contra"),
+        ("Moscow has no intention of ending the war.", "Q159", "ceasefire", "path_polarity", "contra"),
+        (
+            "The idea of sending troops is unacceptable for Russia.",
+            "Q159",
+            "security_guarantees",
+            "holder_cue_class",
+            "rejects",
+        ),
+        ("Moscow demanded a halt to arms supplies.", "Q159", "military_aid", "topic_reversed", 1.0),
+        ("Moscow demanded a halt to arms supplies.", "Q159", "military_aid", "path_polarity", "contra"),
+        ("Russia demanded the withdrawal of troops from the regions.", "Q159", "territory", "path_polarity", "pro"),
+        ("Washington never intended to accept a truce.", "Q30", "ceasefire", "holder_cue_negated", 1.0),
+        ("Kyiv wants a truce rather than talks.", "Q212", "direct_talks", "path_polarity", "contra"),
+        ("Kyiv insisted on a ceasefire.", "Q212", "ceasefire", "gov_class", "demands"),
+        ("Kyiv will not accept a truce.", "Q212", "ceasefire", "gov_negated", 1.0),
+        ("If Russia rejects the truce, new sanctions will follow.", "Q159", "ceasefire", "gov_hypothetical", 1.0),
+        ("Kyiv would accept a truce.", "Q212", "ceasefire", "verb_modal", 1.0),
+        ("Kyiv accepted a truce.", "Q212", "ceasefire", "verb_past", 1.0),
+        ("Kyiv wants a truce.", "Q212", "ceasefire", "analysis_word", 1.0),
+        ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "rule_polarity", "pro"),
+        # the topic and the sentence
+        ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "topic", "ceasefire"),
+        ("Ankara welcomed the talks.", "Q43", "mediation", "topic_kind", "derived"),
+        ("Kyiv said there would be no ceasefire.", "Q212", "ceasefire", "topic_negated", 1.0),
+        ("Does Kyiv want a ceasefire?", "Q212", "ceasefire", "question", 1.0),
+        ('Zelensky said: "Kyiv wants a ceasefire."', "Q212", "ceasefire", "quoted_share", 0.5),
+        ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "first_sentence", 1.0),
+    ],
+)
+def test_a_feature_reads_what_it_claims(text: str, actor: str, topic: str, name: str, expected: object) -> None:
+    assert _feature(text, actor, topic, name) == expected
+
+
+def test_the_previous_subject_is_remembered_per_sentence() -> None:
+    text = "Erdogan spoke first. He said Turkey would host talks. Kyiv later demanded a truce."
+    views = _views(text)
+    host = next(v for v in views if v.candidate.actor_id == "Q39259" and v.candidate.topic == "mediation")
+    truce = next(v for v in views if v.candidate.actor_id == "Q212" and v.candidate.topic == "ceasefire")
+    assert FEATURES["holder_was_previous_subject"](host) == 1.0
+    assert FEATURES["holder_was_previous_subject"](truce) == 0.0
+
+
+def test_every_feature_gives_a_number_or_a_value_of_its_vocabulary() -> None:
+    text = (
+        "Russia and Ukraine agreed a prisoner swap in Istanbul. The Kremlin rejected an unconditional ceasefire, "
+        "while Zelensky said Kyiv was ready for talks at the highest level. Both sides will meet again.\n\n"
+        '"We demand security guarantees," the Ukrainian foreign minister said. Washington threatened sanctions.'
+    )
+    views = _views(text, date(2025, 6, 1))
+    assert len(views) > 10
+    for view in views:
+        for name, function in FEATURES.items():
+            value = function(view)
+            if name in VOCABULARIES:
+                assert value in VOCABULARIES[name], (name, value)
+            else:
+                assert isinstance(value, float) and math.isfinite(value), (name, value)
+            assert encode(name, value) == encode(name, value)
+
+
+def test_an_unseen_category_is_encoded_as_other() -> None:
+    assert encode("holder_dep", "no such dependency") == len(VOCABULARIES["holder_dep"]) - 1
+
+
+def test_features_never_see_document_names() -> None:
+    a = [FEATURES[n](v) for v in _views("Kyiv demanded a ceasefire.") for n in FEATURES]
+    ((_, _, _, views),) = list(parse_documents([("another_name", "Kyiv demanded a ceasefire.", None)]))
+    b = [FEATURES[n](v) for v, _ in views for n in FEATURES]
+    assert a == b
+    assert load_kb().actors["Q212"].name == "Ukraine"

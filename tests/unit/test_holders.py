@@ -1,0 +1,93 @@
+"""The holder-resolution layer on sentences written for it: who can hold a sentence's positions, and how."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from transforms.actors import load_kb
+from transforms.entities import link_mentions, load_nlp, tagger_name
+from transforms.holders import Holder, document_context, sentence_holders
+
+
+def _holders(text: str, day: date | None = None) -> list[list[Holder]]:
+    nlp, kb = load_nlp(), load_kb()
+    doc = nlp(text)
+    mentions = list(link_mentions(doc, "t", kb, tagger_name()))
+    return sentence_holders(document_context(doc, mentions, kb, day))
+
+
+def _last(text: str, day: date | None = None) -> set[tuple[str, str]]:
+    return {(h.actor_id, h.via) for h in _holders(text, day)[-1]}
+
+
+def test_a_coordinated_list_gives_every_member() -> None:
+    found = _last("The leaders of France, Germany and Poland demanded a ceasefire.")
+    assert {("Q142", "mention"), ("Q183", "mention"), ("Q36", "mention")} <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The context names the sides of these talks.
+        ("Talks between Washington and Moscow resumed in Riyadh. Both sides agreed to meet again.", {"Q30", "Q159"}),
+        # Nothing names them: the warring parties.
+        ("The mediators were hopeful. Each side pledged to hand over 500 prisoners.", {"Q159", "Q212"}),
+    ],
+)
+def test_both_sides_are_the_parties_the_context_names(text: str, expected: set[str]) -> None:
+    assert {a for a, via in _last(text) if via == "collective"} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "expected"),
+    [
+        ("The US president rejected the plan.", date(2023, 6, 1), "Q6279"),
+        ("The US president rejected the plan.", date(2025, 6, 1), "Q22686"),
+        ("Ukraine's foreign minister called for a truce.", date(2023, 6, 1), "dmytro_kuleba"),
+        ("Ukraine's foreign minister called for a truce.", date(2025, 6, 1), "andrii_sybiha"),
+        ("Russia's foreign ministry spokeswoman dismissed the idea.", date(2025, 6, 1), "maria_zakharova"),
+        ("The German chancellor backed new sanctions.", date(2025, 8, 1), "friedrich_merz"),
+    ],
+)
+def test_a_role_phrase_is_the_person_in_office_on_the_articles_date(text: str, day: date, expected: str) -> None:
+    assert (expected, "role") in _last(text, day)
+
+
+def test_a_role_without_a_country_is_the_last_person_met_in_that_office() -> None:
+    text = "Sergei Lavrov met reporters in Moscow on Monday. The foreign minister said talks could resume."
+    assert ("Q44215", "role") in _last(text, date(2025, 6, 1))
+
+
+def test_the_state_in_a_persons_title_is_no_holder_of_its_own() -> None:
+    found = _last("Ukrainian President Volodymyr Zelensky proposed a meeting.")
+    assert ("Q3881739", "mention") in found
+    assert not any(actor == "Q212" for actor, _ in found)
+
+
+def test_a_document_without_its_author_takes_the_author_met_before() -> None:
+    text = (
+        "Moscow handed over Russia's memorandum on Monday. The memorandum demands recognition of the annexed regions."
+    )
+    assert ("Q159", "document") in _last(text)
+
+
+def test_a_pronoun_takes_the_previous_subject() -> None:
+    assert ("Q39259", "pronoun") in _last("Erdogan spoke to reporters in Ankara. He offered to host the talks.")
+
+
+def test_we_inside_a_quotation_is_its_speaker() -> None:
+    found = _last('"We are ready for talks at any level," Zelensky said on Tuesday.')
+    assert ("Q3881739", "pronoun") in found
+
+
+def test_a_quotation_without_its_speaker_takes_the_speaker_of_its_paragraph() -> None:
+    text = 'Macron spoke at length. "There is no other way. Sanctions must stay," Macron said.'
+    holders = _holders(text)
+    assert ("Q3052772", "speaker") in {(h.actor_id, h.via) for h in holders[1]}
+
+
+def test_a_sentence_without_an_actor_subject_continues_the_previous_holder() -> None:
+    text = "Starmer flew to Washington on Sunday. The aim was to secure a backstop for the force."
+    assert ("keir_starmer", "context") in _last(text)

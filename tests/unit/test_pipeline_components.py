@@ -1,0 +1,46 @@
+"""The project's own spaCy components: footnote-aware sentences and the faster attribute rules."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from transforms.entities import MODEL, load_nlp
+
+TEXTS = [
+    "Kyiv ain't gonna accept that, y'all know it. He's gotta go; we don't wanna wait.\n\n  Next paragraph\there.",
+    'The Kremlin said on Monday that it would "study" the memorandum – but only after a truce (if any).',
+    "Mr. Trump, Mrs. Meloni and Dr. Smith met at 10:30 a.m. in the U.S. capital; they'd discussed it before.",
+    "Russia's delegation, led by Vladimir Medinsky, left Istanbul. Ukraine's didn't.   Talks end.",
+    "Can't. Won't. Shan't! Isn't it? 'Tis the season, o'clock, rock 'n' roll, ma'am.",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "Russia rejected the talks.[3] The Kremlin said it would wait.",
+            ["Russia rejected the talks.[3]", "The Kremlin said it would wait."],
+        ),
+        ("Kyiv agreed to the swap.[12][13] Moscow did too.", ["Kyiv agreed to the swap.[12][13]", "Moscow did too."]),
+        ("He said [the talks] failed and arr[i] stays.", ["He said [the talks] failed and arr[i] stays."]),
+    ],
+)
+def test_a_footnote_marker_ends_its_sentence(text: str, sentences: list[str]) -> None:
+    doc = load_nlp()(text)
+    assert [s.text.strip() for s in doc.sents] == sentences
+
+
+def test_a_cue_word_before_a_footnote_is_a_word_of_its_own() -> None:
+    assert "talks" in [t.text for t in load_nlp()("Moscow rejected the talks.[3] Kyiv waited.")]
+
+
+def test_the_fast_attribute_rules_give_what_the_models_ruler_gives() -> None:
+    fast = load_nlp()
+    reference = spacy.load(MODEL)
+    for ours, theirs in zip(fast.pipe(TEXTS), reference.pipe(TEXTS), strict=True):
+        got = [(t.text, t.pos_, t.tag_, str(t.morph), t.lemma_) for t in ours]
+        want = [(t.text, t.pos_, t.tag_, str(t.morph), t.lemma_) for t in theirs]
+        assert got == want
+    assert "attribute_ruler" not in fast.pipe_names and "parley_attributes" in fast.pipe_names

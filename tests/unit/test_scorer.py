@@ -1,0 +1,69 @@
+"""The shipped scorer: its files load, match this code's features, and are current with the gold they came from."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from transforms.features import FEATURES
+from transforms.scorer import MODEL_DIR, Calibration, ModelMismatchError, load_scorer, read_meta
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+def test_the_model_files_load_and_name_their_version() -> None:
+    scorer = load_scorer()
+    meta = read_meta()
+    assert scorer.version == meta["version"] and scorer.version.startswith("positions-v2+")
+    assert list(scorer.features) == list(FEATURES)
+    assert 0.0 < scorer.threshold < 1.0
+    assert {"data_hash", "trained_on", "cross_validation", "calibration", "params"} <= set(meta)
+
+
+def test_scores_are_a_polarity_and_a_probability() -> None:
+    scorer = load_scorer()
+    rows = [[0.0] * len(FEATURES), [1.0] * len(FEATURES)]
+    for polarity, confidence in scorer.score(rows):
+        assert polarity in {"pro", "contra"} and 0.0 <= confidence <= 1.0
+
+
+def test_the_calibration_is_monotone() -> None:
+    import numpy as np
+
+    meta = read_meta()
+    calibration = Calibration(tuple(meta["calibration"]["x"]), tuple(meta["calibration"]["y"]))
+    values = calibration(np.linspace(0, 1, 101))
+    assert all(b >= a for a, b in itertools.pairwise(values))
+
+
+def test_a_model_trained_with_other_features_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(MODEL_DIR, tmp_path / "models")
+    meta_path = tmp_path / "models" / "positions.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["features"] = meta["features"][:-1]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelMismatchError, match="parley train positions"):
+        load_scorer(tmp_path / "models")
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").exists(), reason="needs ../shared/corpus and ../shared/gold")
+def test_the_shipped_model_was_trained_on_the_current_gold() -> None:
+    from transforms.training import data_hash
+
+    assert read_meta()["data_hash"] == data_hash([SHARED / "corpus", SHARED / "gold"])
+
+
+def test_records_and_quality_checks_load_without_the_nlp_stack() -> None:
+    code = (
+        "import sys; import ingest.records, warehouse.batch, warehouse.load, expectations.batch, expectations.derived; "
+        "loaded = [m for m in ('spacy', 'lightgbm', 'thinc') if m in sys.modules]; "
+        "print(loaded); sys.exit(bool(loaded))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

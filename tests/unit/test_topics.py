@@ -1,0 +1,43 @@
+"""Topic cues by lemma, with words between, by verb and object, and the more specific phrase winning."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.entities import load_nlp
+from transforms.parse import Parse
+from transforms.topics import find_topics
+
+
+def _topics(text: str) -> set[tuple[str, bool]]:
+    parse = Parse(load_nlp()(text))
+    return {(h.topic, h.strong) for sent in parse.sents for h in find_topics(sent)}
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Ankara offered to host the next round of talks.", "direct_talks"),  # inflection and words between
+        ("The envoy said Turkey hosted the talks twice.", "mediation"),  # "host talks" with a word between
+        ("The security guarantees were discussed at length.", "security_guarantees"),  # plural of the cue
+        ("This brutal war must end, the spokeswoman said.", "ceasefire"),  # verb and subject, either order
+        ("Both sides exchanged prisoners on Friday.", "pow_exchange"),  # verb and object
+        ("Kyiv wants to end Russia's war this year.", "ceasefire"),  # a name between the words of a cue
+    ],
+)
+def test_a_topic_is_found_by_lemma_and_syntax(text: str, topic: str) -> None:
+    assert topic in {t for t, _ in _topics(text)}
+
+
+def test_a_longer_phrase_of_another_topic_wins() -> None:
+    found = {t for t, _ in _topics("Kyiv proposed an energy ceasefire for thirty days.")}
+    assert "humanitarian" in found and "ceasefire" not in found
+
+
+def test_a_place_named_as_a_cue_is_the_venue_of_another_topic() -> None:
+    found = {t for t, _ in _topics("A one-on-one meeting in Istanbul is planned.")}
+    assert "leaders_meeting" in found and "direct_talks" not in found
+
+
+def test_a_weak_cue_is_marked_weak() -> None:
+    assert ("pow_exchange", False) in _topics("The release was delayed again.")

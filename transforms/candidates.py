@@ -1,0 +1,193 @@
+"""Candidate positions: every (sentence, holder, topic) that the scorer should weigh.
+
+Generation is generous on purpose: every holder the resolution layer proposes for a sentence meets
+every topic cue found in it, plus mediation wherever talks, a truce or a swap are named (a third
+party's role in them is mediation). The scorer, trained on annotated articles, decides.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc
+
+from ingest.records import Mention
+from transforms.actors import KnowledgeBase
+from transforms.cues import Cues, load_cues
+from transforms.holders import DocumentContext, Holder, document_context, sentence_holders
+from transforms.parse import Sent, Word
+from transforms.syntax import is_question, lemma, path, stance_of
+from transforms.topics import PhraseIndex, TopicHit, find_topics, token_keys
+
+# Talks, a truce, a swap or aid named beside a third party may be that party's mediation.
+MEDIATED_TOPICS = frozenset(["direct_talks", "leaders_meeting", "ceasefire", "pow_exchange", "humanitarian"])
+LEADER_WORDS = frozenset(["leader", "president", "head"])
+
+
+@dataclass(frozen=True)
+class StanceCue:
+    """A stance word or phrase of a sentence: the token that carries its syntax, its class, all its tokens."""
+
+    token: Word
+    stance: str
+    tokens: frozenset[int]
+
+
+@dataclass
+class Sentence:
+    """One sentence with what its candidates share: stance cues, topic hits, holders, speakers."""
+
+    index: int
+    span: Sent
+    cues: list[StanceCue]
+    topics: list[TopicHit]
+    holders: list[Holder]
+    cue_tokens: set[int] = field(default_factory=set)
+
+    @functools.cached_property
+    def cue_by_token(self) -> dict[int, StanceCue]:
+        """The stance cue each token belongs to."""
+        return {i: c for c in self.cues for i in c.tokens}
+
+    @functools.cached_property
+    def lemmas(self) -> list[str]:
+        """The lemma of every token of the sentence, in order."""
+        return [lemma(t) for t in self.span]
+
+    @functools.cached_property
+    def question(self) -> bool:
+        """The sentence asks rather than states."""
+        return is_question(self.span)
+
+    @functools.cached_property
+    def actor_order(self) -> list[str]:
+        """The sentence's holders' actors, each once, in the order they are met."""
+        return list(dict.fromkeys(h.actor_id for h in self.holders))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible position: the holder and the topic hit that the scorer reads it from."""
+
+    sentence: Sentence
+    actor_id: str
+    topic: str
+    holder: Holder
+    hit: TopicHit
+    kind: str  # strong, weak or derived
+
+
+@dataclass
+class DocumentCandidates:
+    """A document's context (actors, names, quotations) and every candidate in it."""
+
+    context: DocumentContext
+    sentences: list[Sentence]
+    candidates: list[Candidate]
+
+
+def generate(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date | None) -> DocumentCandidates:
+    """Resolve the document's holders, find its cues and pair them into candidates."""
+    context = document_context(doc, mentions, kb, day)
+    holders = sentence_holders(context)
+    cues = load_cues()
+    sentences = []
+    candidates: list[Candidate] = []
+    for index, (span, found) in enumerate(zip(context.doc.sents, holders, strict=True)):
+        stance_cues = find_stance_cues(span, cues)
+        sentence = Sentence(index, span, stance_cues, _leaders_meetings(find_topics(span), span, found, kb, day), found)
+        sentence.cue_tokens = {i for c in stance_cues for i in c.tokens}
+        sentences.append(sentence)
+        candidates += _pairs(sentence, kb)
+    return DocumentCandidates(context, sentences, candidates)
+
+
+def _leaders_meetings(
+    hits: list[TopicHit], span: Sent, holders: list[Holder], kb: KnowledgeBase, day: date | None
+) -> list[TopicHit]:
+    """Promote a meeting word to a leaders' meeting where leaders are named with it ("a meeting of Putin and Trump")."""
+    leader_at = {
+        h.token
+        for h in holders
+        if h.token is not None and h.via in {"mention", "role"} and _is_leader(kb, h.actor_id, day)
+    }
+    if not leader_at and not any(lemma(t) in LEADER_WORDS for t in span):
+        return hits
+    promoted = []
+    for hit in hits:
+        if hit.topic == "leaders_meeting" and not hit.strong:
+            root = span.doc.span_root(hit.start, hit.end)
+            near = {t.i for t in root.subtree}
+            if root.pos_ in {"NOUN", "VERB"} and root.head.i != root.i:
+                near |= {c.i for c in root.head.children if c.dep_ in {"nsubj", "nsubjpass"}}
+            words = {lemma(span.doc[i]) for i in near} & LEADER_WORDS
+            hit = TopicHit(
+                hit.start, hit.end, hit.topic, bool(len(near & leader_at) >= 1 and len(leader_at) >= 2) or bool(words)
+            )
+        promoted.append(hit)
+    return promoted
+
+
+def _is_leader(kb: KnowledgeBase, actor_id: str, day: date | None) -> bool:
+    return any(o.holder == actor_id and o.leader and o.held_on(day) for o in kb.offices)
+
+
+def find_stance_cues(sent: Sent, cues: Cues) -> list[StanceCue]:
+    """Every stance phrase and word of a sentence (phrases first; a word inside a phrase is not read again)."""
+    tokens = list(sent)
+    found: list[StanceCue] = []
+    covered: set[int] = set()
+    for start, end, stance in sorted(_stance_phrases().find(tokens), key=lambda m: (m[0], -(m[1] - m[0]))):
+        indices = {t.i for t in tokens[start:end]}
+        if not covered & indices:
+            phrase = tuple(token_keys(t)[1] for t in tokens[start:end])
+            found.append(StanceCue(_phrase_anchor(tokens[start:end], phrase), stance, frozenset(indices)))
+            covered |= indices
+    for token in tokens:
+        single = stance_of(token, cues) if token.i not in covered else None
+        if single is not None:
+            found.append(StanceCue(token, single, frozenset([token.i])))
+    return sorted(found, key=lambda c: c.token.i)
+
+
+@functools.cache
+def _stance_phrases() -> PhraseIndex:
+    return PhraseIndex.of(load_cues().phrases)
+
+
+def _phrase_anchor(tokens: list[Word], phrase: tuple[str, ...]) -> Word:
+    """Return the word of a phrase that carries its syntax: its verb if any ("or face" hangs on "face")."""
+    verbs = [t for t in tokens if t.pos_ in {"VERB", "AUX"} and lemma(t) not in {"will", "would", "be"}]
+    if phrase[0] in {"or", "will", "would"} and verbs:
+        return verbs[-1]
+    return verbs[0] if verbs and phrase[0] not in {"only", "provided", "providing", "as", "on", "in"} else tokens[0]
+
+
+def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
+    hits = list(sentence.topics)
+    derived = [TopicHit(h.start, h.end, "mediation", False) for h in hits if h.topic in MEDIATED_TOPICS]
+    best: dict[tuple[str, str], Candidate] = {}
+    for holder in sentence.holders:
+        # A warring side takes part in its talks; only a third party mediates them.
+        third = [(h, "derived") for h in derived if kb.party_of(holder.actor_id) is None]
+        for hit, kind in [(h, "strong" if h.strong else "weak") for h in hits] + third:
+            if holder.token is not None and hit.start <= holder.token < hit.end:
+                continue  # "NATO" the alliance is no stance on NATO membership
+            candidate = Candidate(sentence, holder.actor_id, hit.topic, holder, hit, kind)
+            key = (holder.actor_id, hit.topic)
+            if key not in best or _closeness(candidate) < _closeness(best[key]):
+                best[key] = candidate
+    return list(best.values())
+
+
+def _closeness(candidate: Candidate) -> tuple[int, int, int]:
+    """Prefer the strongest topic hit and the holder word nearest to it in the parse."""
+    kind_rank = {"strong": 0, "weak": 1, "derived": 2}[candidate.kind]
+    if candidate.holder.token is None:
+        return kind_rank, 99, 0
+    doc = candidate.sentence.span.doc
+    up, _, down = path(doc[candidate.holder.token], doc.span_root(candidate.hit.start, candidate.hit.end))
+    return kind_rank, len(up) + len(down), abs(candidate.holder.token - candidate.hit.start)

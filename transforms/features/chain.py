@@ -1,0 +1,222 @@
+"""Features of the way from holder to topic: the dependency path, the topic's chain of heads, who else speaks."""
+
+from __future__ import annotations
+
+from transforms.features.registry import ADJUNCT_PREPOSITIONS, PATH_DEPS, POS, WORD_CLASSES, feature
+from transforms.features.view import View
+from transforms.syntax import SUBJECT_DEPS, lemma, modal, negated, past, verb_of
+
+
+@feature("path_up")
+def path_up(v: View) -> float:
+    """Count the steps from the holder up to the lowest word it shares with the topic (-1: no word)."""
+    return float(len(v.path[0])) if v.path is not None else -1.0
+
+
+@feature("path_down")
+def path_down(v: View) -> float:
+    """Count the steps from that shared word down to the topic (-1: no holder word)."""
+    return float(len(v.path[2])) if v.path is not None else -1.0
+
+
+@feature("lca_pos", POS)
+def lca_pos(v: View) -> str:
+    """Return the part of speech of the lowest word the holder and the topic share."""
+    return v.path[1].pos_ if v.path is not None else "none"
+
+
+@feature("lca_is_root")
+def lca_is_root(v: View) -> float:
+    """Tell whether that shared word is the sentence's root."""
+    return float(v.path is not None and v.path[1].dep_ == "ROOT")
+
+
+@feature("lca_class", WORD_CLASSES)
+def lca_class(v: View) -> str:
+    """Return what the shared word does: a stance class, speech, or nothing."""
+    if v.path is None:
+        return "none"
+    lca = v.path[1]
+    cue = v.candidate.sentence.cue_by_token.get(lca.i)
+    if cue is not None:
+        return cue.stance
+    return "speech" if lemma(lca) in v.cues.speech else "none"
+
+
+for _dep in PATH_DEPS:
+
+    def _has_dep(v: View, dep: str = _dep) -> float:
+        return float(any(t.dep_ == dep for t in v.path_tokens[:-1]))
+
+    feature(f"path_has_{_dep}")(_has_dep)
+
+
+@feature("path_has_speech")
+def path_has_speech(v: View) -> float:
+    """Tell whether a verb of saying lies on the holder's path to the topic."""
+    return float(any(lemma(t) in v.cues.speech and t.pos_ == "VERB" for t in v.path_tokens))
+
+
+@feature("path_negations")
+def path_negations(v: View) -> float:
+    """Count the negated words on the holder's path to the topic."""
+    return float(sum(1 for t in v.path_tokens if any(c.dep_ == "neg" for c in t.children)))
+
+
+# --- the chain from the topic up to the root, and where the holder hangs on it ------------------------
+
+
+@feature("attach_depth")
+def attach_depth(v: View) -> float:
+    """How far above the topic the holder's word is (-1: the holder hangs off the chain, or has no word)."""
+    return float(v.attach) if v.attach is not None else -1.0
+
+
+@feature("attach_class", (*WORD_CLASSES, "off"))
+def attach_class(v: View) -> str:
+    """Return what the holder's word on the topic's chain does ("off": the holder hangs elsewhere)."""
+    return v.word_class(v.chain[v.attach]) if v.attach is not None else "off"
+
+
+@feature("attach_negated")
+def attach_negated(v: View) -> float:
+    """Tell whether the holder's word on the chain is negated."""
+    return float(v.attach is not None and negated(v.chain[v.attach], v.cues))
+
+
+@feature("attach_modal")
+def attach_modal(v: View) -> float:
+    """Tell whether the holder's clause bears a modal ("would accept")."""
+    return float(v.attach is not None and modal(verb_of(v.chain[v.attach]), v.cues))
+
+
+@feature("attach_past")
+def attach_past(v: View) -> float:
+    """Tell whether the holder's clause is in the past."""
+    return float(v.attach is not None and past(verb_of(v.chain[v.attach])))
+
+
+for _class in WORD_CLASSES[:-1]:
+
+    def _between(v: View, word_class: str = _class) -> float:
+        """Tell whether a word of this class stands between the topic and the holder's word ("said … would start")."""
+        end = v.attach if v.attach is not None else len(v.chain)
+        return float(any(v.word_class(t) == word_class for t in v.chain[1:end]))
+
+    def _above(v: View, word_class: str = _class) -> float:
+        """Tell whether a word of this class stands above the holder's word: its clause is reported or governed."""
+        if v.attach is None:
+            return 0.0
+        return float(any(v.word_class(t) == word_class for t in v.chain[v.attach + 1 :]))
+
+    feature(f"between_{_class}")(_between)
+    feature(f"above_{_class}")(_above)
+
+
+@feature("below_other_actor")
+def below_other_actor(v: View) -> float:
+    """Another actor is the subject of a clause between the topic and the holder's word.
+
+    In "Zelensky said Ukraine is ready for talks" Ukraine, not the speaker, holds the position.
+    """
+    end = v.attach if v.attach is not None else len(v.chain)
+    for token in v.chain[:end]:
+        for child in token.children:
+            actors = v.actors_of(child) if child.dep_ in SUBJECT_DEPS else set()
+            if actors and v.candidate.actor_id not in actors:
+                return 1.0
+    return 0.0
+
+
+@feature("other_actor_owns_cue")
+def other_actor_owns_cue(v: View) -> float:
+    """Another actor is the subject of the clause that carries the stance ("Zelensky said Ukraine is ready")."""
+    if v.cue_index is None:
+        return float(bool(v.other_subjects))
+    return float(any(i >= v.cue_index for i in v.other_subjects))
+
+
+@feature("speaks_for_other")
+def speaks_for_other(v: View) -> float:
+    """Tell whether the holder speaks and the clause's own subject is its side ("Peskov said Russia would not")."""
+    if v.attach is None or v.word_class(v.chain[v.attach]) != "speech":
+        return 0.0
+    side = _side(v, v.candidate.actor_id)
+    return float(side is not None and any(_side(v, a) == side for a in _subjects_below(v)))
+
+
+@feature("spoken_for")
+def spoken_for(v: View) -> float:
+    """Tell whether the holder is a subject someone of its own side reports ("Zelensky said Ukraine is ready")."""
+    if v.attach is None:
+        return 0.0
+    side = _side(v, v.candidate.actor_id)
+    above = v.chain[v.attach + 1 :]
+    speakers = {
+        a
+        for t in above
+        if v.word_class(t) == "speech"
+        for c in t.children
+        if c.dep_ in SUBJECT_DEPS
+        for a in v.actors_of(c)
+    }
+    return float(side is not None and any(a != v.candidate.actor_id and _side(v, a) == side for a in speakers))
+
+
+def _side(v: View, actor_id: str) -> str | None:
+    actor = v.context.kb.actors.get(actor_id)
+    if actor is None:
+        return None
+    return actor.country if actor.type == "person" else actor_id
+
+
+def _subjects_below(v: View) -> set[str]:
+    end = v.attach if v.attach is not None else len(v.chain)
+    return {a for t in v.chain[:end] for c in t.children if c.dep_ in SUBJECT_DEPS for a in v.actors_of(c)}
+
+
+@feature("other_actor_in_content")
+def other_actor_in_content(v: View) -> float:
+    """Another actor is the subject inside what the stance is about ("demanded that Ukraine withdraw")."""
+    return float(v.cue_index is not None and any(i < v.cue_index for i in v.other_subjects))
+
+
+@feature("below_subject")
+def below_subject(v: View) -> float:
+    """Tell whether a subject (an actor or not: "the sides", "officials") heads a clause between topic and holder."""
+    end = v.attach if v.attach is not None else len(v.chain)
+    return float(any(c.dep_ in SUBJECT_DEPS for t in v.chain[:end] for c in t.children))
+
+
+@feature("mediation_reading")
+def mediation_reading(v: View) -> float:
+    """Tell whether a third party hosts, brokers or plans the talks: what the annotators call mediation."""
+    if v.context.kb.party_of(v.candidate.actor_id) is not None:
+        return 0.0
+    words = [v.chain[v.attach]] if v.attach is not None else []
+    words += [v.effective[0].head] if v.effective[0] is not None else []
+    classes = {v.word_class(t) for t in words}
+    documents = {lemma(t) for t in words} & v.cues.documents
+    return float(bool(classes & {"hosts", "proposes"}) or bool(documents))
+
+
+@feature("between_adjunct")
+def between_adjunct(v: View) -> float:
+    """Tell whether the topic hangs on the holder's word through an adjunct ("as an outcome of the talks, …")."""
+    end = v.attach if v.attach is not None else len(v.chain)
+    return float(any(t.dep_ == "prep" and lemma(t) in ADJUNCT_PREPOSITIONS for t in v.chain[1:end]))
+
+
+@feature("between_negations")
+def between_negations(v: View) -> float:
+    """Count the negated words from the topic up to the holder's word."""
+    end = v.attach + 1 if v.attach is not None else len(v.chain)
+    return float(sum(1 for t in v.chain[:end] if any(c.dep_ == "neg" for c in t.children)))
+
+
+@feature("above_subjects")
+def above_subjects(v: View) -> float:
+    """Count the subjects above the holder's word: is its clause someone else's report or demand."""
+    if v.attach is None:
+        return 0.0
+    return float(sum(1 for t in v.chain[v.attach + 1 :] if any(c.dep_ in SUBJECT_DEPS for c in t.children)))

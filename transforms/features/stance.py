@@ -1,0 +1,152 @@
+"""Features of the stance: the cue governing the topic, the holder's own stance word, and the polarity they read."""
+
+from __future__ import annotations
+
+from transforms.cues import CUE_CLASSES as CLASSES
+from transforms.cues import NEGATED_STANCE, STANCE_OF_CLASS, stance_polarity
+from transforms.features.registry import CUE_CLASSES, POS, feature
+from transforms.features.topic import topic_negated, topic_reversed
+from transforms.features.view import View
+from transforms.syntax import hypothetical, lemma, modal, negated, past
+
+
+@feature("gov_class", CUE_CLASSES)
+def gov_class(v: View) -> str:
+    """Return the stance class of the cue governing the topic."""
+    return v.governing.stance if v.governing is not None else "none"
+
+
+@feature("gov_pos", POS)
+def gov_pos(v: View) -> str:
+    """Return the part of speech of the cue governing the topic."""
+    return v.governing.token.pos_ if v.governing is not None else "none"
+
+
+@feature("gov_on_path")
+def gov_on_path(v: View) -> float:
+    """Tell whether the governing cue lies on the holder's path to the topic."""
+    return float(v.governing is not None and v.governing.token.i in {t.i for t in v.path_tokens})
+
+
+@feature("gov_distance")
+def gov_distance(v: View) -> float:
+    """Return the distance in words between the governing cue and the topic."""
+    return float(abs(v.governing.token.i - v.topic_root.i)) if v.governing is not None else 99.0
+
+
+@feature("gov_negated")
+def gov_negated(v: View) -> float:
+    """Tell whether the governing cue is negated (or governed by a negated control verb)."""
+    return float(v.governing is not None and negated(v.governing.token, v.cues))
+
+
+@feature("gov_hypothetical")
+def gov_hypothetical(v: View) -> float:
+    """Tell whether the governing cue sits in a condition ("if Russia rejects")."""
+    return float(hypothetical(v.governing.token if v.governing is not None else v.topic_root))
+
+
+@feature("verb_modal")
+def verb_modal(v: View) -> float:
+    """Tell whether the governing clause bears a modal or future auxiliary."""
+    return float(modal(v.verb, v.cues))
+
+
+@feature("verb_past")
+def verb_past(v: View) -> float:
+    """Tell whether the governing clause is in the past."""
+    return float(past(v.verb))
+
+
+@feature("verb_present")
+def verb_present(v: View) -> float:
+    """Tell whether the governing clause is in the present."""
+    return float(v.verb.tag_ in {"VBZ", "VBP"})
+
+
+@feature("verb_is_speech")
+def verb_is_speech(v: View) -> float:
+    """Tell whether the governing clause's verb is a verb of saying."""
+    return float(lemma(v.verb) in v.cues.speech)
+
+
+@feature("analysis_word")
+def analysis_word(v: View) -> float:
+    """Tell whether a word of aims ("wants", "seeks", "is likely to") comes before the governing cue."""
+    end = v.governing.token.i + 1 if v.governing is not None else v.topic_root.i
+    sentence = v.candidate.sentence
+    return float(
+        any(sentence.lemmas[i - sentence.span.start] in v.cues.analysis for i in range(sentence.span.start, end))
+    )
+
+
+for _stance in CLASSES:
+
+    def _present(v: View, stance: str = _stance) -> float:
+        return float(sum(1 for c in v.candidate.sentence.cues if c.stance == stance))
+
+    feature(f"sentence_has_{_stance}")(_present)
+
+
+@feature("holder_cue_class", CUE_CLASSES)
+def holder_cue_class(v: View) -> str:
+    """Return the stance class of the holder's own stance word."""
+    return v.holder_cue.stance if v.holder_cue is not None else "none"
+
+
+@feature("holder_cue_negated")
+def holder_cue_negated(v: View) -> float:
+    """Tell whether the holder's stance word is negated."""
+    return float(v.holder_cue is not None and negated(v.holder_cue.token, v.cues))
+
+
+@feature("path_polarity", ("pro", "contra"))
+def path_polarity(v: View) -> str:
+    """Return the polarity read along the holder's path: its stance word, every negation up to it, a reversed topic."""
+    cue = v.holder_cue
+    polarity = stance_polarity(cue.stance) if cue is not None else "pro"
+    stop = v.attach if v.attach is not None else len(v.chain) - 1
+    part = v.chain[: stop + 1]
+    # A phrase that says its negation ("no intention of", "will not") is not negated a second time.
+    spoken = set(cue.tokens) if cue is not None and len(cue.tokens) > 1 else set()
+    negated_words = {
+        t.i
+        for t in part
+        if t.i not in spoken and any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in t.children)
+    }
+    if cue is not None and not spoken and negated(cue.token, v.cues):
+        negated_words.add(cue.token.i)
+    flips = len(negated_words) + sum(1 for t in part if t.lower_ == "without") + int(bool(topic_reversed(v)))
+    return polarity if flips % 2 == 0 else ("contra" if polarity == "pro" else "pro")
+
+
+@feature("rule_polarity", ("pro", "contra", "none"))
+def rule_polarity(v: View) -> str:
+    """Return the polarity a rule reads: the governing cue's, flipped by its negation and by a reversed topic."""
+    cue = v.governing
+    if cue is None:
+        return "none"
+    stance = NEGATED_STANCE[cue.stance] if negated(cue.token, v.cues) else cue.stance
+    polarity = stance_polarity(stance)
+    if topic_reversed(v) or topic_negated(v):
+        polarity = "contra" if polarity == "pro" else "pro"
+    return polarity
+
+
+def rule_stance(view: View, polarity: str) -> str:
+    """Return the stance to store: the governing cue's (negated when it is), made to agree with the polarity."""
+    cue = view.governing
+    stance = (
+        STANCE_OF_CLASS.get(cue.stance, cue.stance)
+        if cue is not None
+        else ("supports" if polarity == "pro" else "opposes")
+    )
+    if cue is not None and negated(cue.token, view.cues):
+        stance = NEGATED_STANCE[stance]
+    if stance == "threatens":
+        return stance
+    if stance_polarity(stance) != polarity:
+        stance = NEGATED_STANCE[stance] if stance_polarity(NEGATED_STANCE[stance]) == polarity else stance
+    if stance_polarity(stance) != polarity:
+        stance = "supports" if polarity == "pro" else "opposes"
+    return stance

@@ -1,0 +1,182 @@
+"""The readings of the parse that a candidate's features share, computed once per candidate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from transforms.candidates import Candidate, StanceCue
+from transforms.cues import Cues
+from transforms.holders import DocumentContext
+from transforms.parse import Word
+from transforms.syntax import SUBJECT_DEPS, effective_holder, lemma, path, reversed_topic, verb_of
+
+HOLDER_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "agent", "poss", "compound", "amod", "nmod"])
+
+
+@dataclass
+class View:
+    """A candidate with the parse readings its features share, computed once."""
+
+    candidate: Candidate
+    context: DocumentContext
+    cues: Cues
+
+    @cached_property
+    def topic_root(self) -> Word:
+        """Return the word that heads the topic cue."""
+        hit = self.candidate.hit
+        return self.context.doc.span_root(hit.start, hit.end)
+
+    @cached_property
+    def holder_token(self) -> Word | None:
+        """Return the word that names the holder here (None: the holder comes from the context)."""
+        token = self.candidate.holder.token
+        return None if token is None else self.context.doc[token]
+
+    @cached_property
+    def effective(self) -> tuple[Word | None, str]:
+        """Return the word that plays the holder's part in its clause, and how it was climbed to."""
+        if self.holder_token is None:
+            return None, "none"
+        return effective_holder(self.holder_token, self.cues.group_nouns)
+
+    @cached_property
+    def path(self) -> tuple[list[Word], Word, list[Word]] | None:
+        """Return the dependency path from the holder up to the shared word and down to the topic."""
+        holder = self.effective[0]
+        return None if holder is None else path(holder, self.topic_root)
+
+    @cached_property
+    def governing(self) -> StanceCue | None:
+        """Return the stance cue that governs the topic: on the chain from the topic up, else the nearest one."""
+        cues = self.candidate.sentence.cues
+        by_token = self.candidate.sentence.cue_by_token
+        chain = self.chain
+        for token in chain[:8]:
+            if token.i in by_token and not (self.candidate.hit.start <= token.i < self.candidate.hit.end):
+                return by_token[token.i]
+        if self.holder_token is not None:
+            for token in self.holder_token.ancestors:
+                if token.i in by_token:
+                    return by_token[token.i]
+        outside = [c for c in cues if not (self.candidate.hit.start <= c.token.i < self.candidate.hit.end)]
+        return min(outside, key=lambda c: abs(c.token.i - self.topic_root.i), default=None)
+
+    @cached_property
+    def holder_cue(self) -> StanceCue | None:
+        """Return the stance word that says the holder's stance on the topic.
+
+        Hanging on the topic's chain, the holder's stance is the highest stance word between the topic and
+        the holder's own word, a coordinated verb starting a branch of its own ("demands X and refuses Y");
+        a copula lends its predicate ("is unacceptable"). Off the chain, it is the first stance word on the
+        holder's way up ("a key demand by Kyiv").
+        """
+        hit = self.candidate.hit
+        if self.attach is None and self.path is not None:
+            up, lca, down = self.path
+            for token in [*up, lca, *down]:
+                cue = self.cue_at(token)
+                if cue is not None and not hit.start <= token.i < hit.end:
+                    return cue
+            return None
+        part = self.chain[: self.attach + 1] if self.attach is not None else self.chain
+        for index, token in enumerate(part[:-1]):
+            if token.dep_ == "conj":
+                part = part[: index + 1]
+                break
+        found = [c for c in (self.cue_at(t) for t in part if not hit.start <= t.i < hit.end) if c is not None]
+        return found[-1] if found else None
+
+    def cue_at(self, token: Word) -> StanceCue | None:
+        """Return the stance cue a chain word carries: itself, or its predicate ("is unacceptable")."""
+        by_token = self.candidate.sentence.cue_by_token
+        if token.i in by_token:
+            return by_token[token.i]
+        predicate = [c for c in token.children if c.dep_ in {"acomp", "attr", "oprd"} and c.i in by_token]
+        return by_token[predicate[0].i] if predicate else None
+
+    @cached_property
+    def verb(self) -> Word:
+        """Return the verb of the governing cue's clause."""
+        cue = self.governing
+        return verb_of(cue.token if cue is not None else self.topic_root)
+
+    @cached_property
+    def reversed(self) -> bool:
+        """Tell whether the holder wants the topic's outcome stopped ("an end to X", "halt X", "X relief")."""
+        hit = self.candidate.hit
+        stop = self.holder_cue.token.i if self.holder_cue is not None else None
+        cue_tokens = self.candidate.sentence.cue_tokens
+        return reversed_topic(self.context.doc[hit.start], self.topic_root, stop, cue_tokens, self.cues, hit.topic)
+
+    @cached_property
+    def chain(self) -> list[Word]:
+        """Return the topic's word and its heads up to the root of the sentence."""
+        return [self.topic_root, *list(self.topic_root.ancestors)]
+
+    @cached_property
+    def attach(self) -> int | None:
+        """Return where on the chain the holder hangs: the index of the word it is subject, agent or owner of."""
+        holder = self.effective[0]
+        if holder is None:
+            return None
+        if holder.dep_ in {"pobj"} and holder.head.dep_ == "agent":
+            holder = holder.head
+        for index, token in enumerate(self.chain):
+            if holder.head.i == token.i and holder.dep_ in HOLDER_DEPS:
+                return index
+            if holder.i == token.i:
+                return index
+        return None
+
+    def actors_of(self, token: Word) -> set[str]:
+        """Return the actors a subject word names: its mention and conjuncts, or what it was resolved to."""
+        found = set()
+        for t in [token, *(c for c in token.children if c.dep_ in {"conj", "appos"})]:
+            if t.i in self.context.actor_at:
+                found.add(self.context.actor_at[t.i])
+            elif t.i in self.context.resolved_at:
+                found |= set(self.context.resolved_at[t.i][0])
+        return found
+
+    @cached_property
+    def other_subjects(self) -> list[int]:
+        """Return the chain positions, below the holder's word, of clauses whose subject is another actor."""
+        end = self.attach if self.attach is not None else len(self.chain)
+        found = []
+        for index, token in enumerate(self.chain[:end]):
+            for child in token.children:
+                actors = self.actors_of(child) if child.dep_ in SUBJECT_DEPS else set()
+                if actors and self.candidate.actor_id not in actors:
+                    found.append(index)
+        return found
+
+    @cached_property
+    def cue_index(self) -> int | None:
+        """Return the position on the chain of the holder's stance word (None: off the chain)."""
+        cue = self.holder_cue
+        indices = [i for i, t in enumerate(self.chain) if cue is not None and t.i in cue.tokens]
+        indices += [
+            i
+            for i, t in enumerate(self.chain)
+            if cue is not None and any(c.i in cue.tokens for c in t.children if c.dep_ in {"acomp", "attr", "oprd"})
+        ]
+        return min(indices) if indices else None
+
+    def word_class(self, token: Word) -> str:
+        """Return what a word of the chain does: a stance class (its own or its predicate's), speech, or nothing."""
+        cue = self.cue_at(token)
+        if cue is not None:
+            return cue.stance
+        if lemma(token) in self.cues.speech and token.pos_ in {"VERB", "AUX"}:
+            return "speech"
+        return "none"
+
+    @cached_property
+    def path_tokens(self) -> list[Word]:
+        """Return the words of the holder's path to the topic (the topic's heads when there is no holder word)."""
+        if self.path is None:
+            return [self.topic_root, *list(self.topic_root.ancestors)[:3]]
+        up, lca, down = self.path
+        return [*up, lca, *down]

@@ -1,0 +1,396 @@
+"""Who can hold a position stated in a sentence: the holder-resolution layer of the positions extractor.
+
+Every sentence gets its holder candidates, each with how it was found (``via``):
+- ``mention``: an actor named in the sentence (a coordinated list gives each member);
+- ``role``: a role phrase ("the Russian president", "Ukraine's top diplomat", "the Kremlin
+  spokesman") read as the person who held that office on the article's date (the knowledge base's
+  dated offices), or, without a country, as the last person met who held it;
+- ``collective``: "both sides", "each side", "the two parties": the parties the context names
+  ("talks between Washington and Moscow"), else the warring parties;
+- ``document``: a memorandum, plan, draft or letter, whose author holds what it says;
+- ``pronoun``: he/she/it/they the last matching holder; we/our inside a quotation its speaker;
+- ``speaker``: the speaker of the quotation the sentence belongs to;
+- ``context``: a sentence whose subject is no actor continues the previous sentence's holder.
+The trained scorer decides which candidate really holds the position; this layer only proposes.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc
+
+from ingest.records import Mention
+from transforms.actors import KnowledgeBase, name_key
+from transforms.cues import load_cues, words
+from transforms.parse import Parse, Sent, Word
+from transforms.topics import PhraseIndex
+
+SUBJECT_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "expl"])
+PERSON_PRONOUNS = frozenset(["he", "she", "him", "his", "her", "himself", "herself"])
+THING_PRONOUNS = frozenset(["it", "its", "itself"])
+PLURAL_PRONOUNS = frozenset(["they", "them", "their", "themselves"])
+SPEAKER_PRONOUNS = frozenset(["we", "our", "us", "i", "my", "me", "ours", "ourselves"])
+QUOTES = frozenset(['"', "“", "”", "«", "»", "‘", "’"])
+OPENING_QUOTES = frozenset(["“", "«"])
+CLOSING_QUOTES = frozenset(["”", "»"])
+COLLECTIVE_MARKS = frozenset(["both", "two", "each", "all"])
+VIA = ("mention", "role", "collective", "document", "pronoun", "speaker", "context")
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A possible holder of a sentence's positions: the actor, the token that names it here, how it was found."""
+
+    actor_id: str
+    token: int | None
+    via: str
+
+
+@dataclass
+class DocumentContext:
+    """What the resolution of one document knows: actors by token, names, and what earlier sentences said."""
+
+    doc: Parse
+    kb: KnowledgeBase
+    day: date | None
+    actor_at: dict[int, str]
+    persons: set[int]
+    names: dict[str, str]
+    recent: list[tuple[str, ...]] = field(default_factory=list)
+    seen_persons: list[str] = field(default_factory=list)
+    authors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    resolved_at: dict[int, tuple[tuple[str, ...], str]] = field(default_factory=dict)
+    quoted: set[int] = field(default_factory=set)
+    previous_subjects: list[tuple[str, ...]] = field(default_factory=list)
+
+    @functools.cached_property
+    def mention_counts(self) -> Counter[str]:
+        """How many tokens of the document name each actor."""
+        return Counter(self.actor_at.values())
+
+    def is_person(self, actor_id: str) -> bool:
+        """Tell whether an actor is a person (in the knowledge base, or a titled person given a slug)."""
+        actor = self.kb.actors.get(actor_id)
+        return actor.type == "person" if actor is not None else True
+
+
+def document_context(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date | None) -> DocumentContext:
+    """Copy the parse, map the document's linked mentions to its words and find its quoted words."""
+    parse = Parse(doc)
+    actor_at: dict[int, str] = {}
+    persons: set[int] = set()
+    names: dict[str, str] = {}
+    for m in mentions:
+        if not m.entity_id:
+            continue
+        for token in parse.char_span(m.start_char, m.end_char):
+            actor_at[token.i] = m.entity_id
+            if m.label == "PERSON":
+                persons.add(token.i)
+        names.setdefault(m.entity_id, kb.actors[m.entity_id].name if m.entity_id in kb.actors else m.normalized)
+    return DocumentContext(parse, kb, day, actor_at, persons, names, quoted=quoted_tokens(parse))
+
+
+def quoted_tokens(doc: Parse) -> set[int]:
+    """Return the tokens inside quotation marks; a quotation ends at the paragraph's end at the latest."""
+    inside, quoted = False, set()
+    for token in doc.words:
+        text = token.text
+        if "\n" in text:
+            inside = False
+        elif text in OPENING_QUOTES or (text == '"' and not inside):
+            inside = True
+        elif text in CLOSING_QUOTES or text == '"':
+            inside = False
+        elif inside:
+            quoted.add(token.i)
+    return quoted
+
+
+def sentence_holders(context: DocumentContext) -> list[list[Holder]]:
+    """Return the holder candidates of every sentence of the document, in order."""
+    sentences = context.doc.sents
+    paragraphs = _paragraph_ids(sentences)
+    found: list[list[Holder]] = []
+    speakers: list[tuple[str, ...]] = []
+    for sent in sentences:
+        context.previous_subjects.append(context.recent[-1] if context.recent else ())
+        roles = _roles(context, sent)  # first: a state in a role's title ("the Russian president") is no holder
+        holders = _named(context, sent) + roles + _collectives(context, sentences, len(found))
+        holders += _documents(context, sent) + _pronouns(context, sent)
+        speakers.append(_speaker(context, sent))
+        subjects = _root_subject_actors(context, sent)
+        if not subjects and context.recent:
+            holders += [Holder(a, None, "context") for a in context.recent[-1]]
+        found.append(holders)
+        if subjects or speakers[-1]:
+            context.recent.append(subjects or speakers[-1])
+        context.seen_persons += [context.actor_at[t.i] for t in sent if t.i in context.persons]
+    # Quotations are read once every sentence's speaker is known: the speaker often comes after the quote.
+    for index, sent in enumerate(sentences):
+        speaker = _quote_speaker(context, sent, speakers, paragraphs, index)
+        found[index] += [Holder(a, None, "speaker") for a in speaker]
+        first_person = [t for t in sent if t.lower_ in SPEAKER_PRONOUNS and t.i in context.quoted]
+        found[index] += [Holder(a, t.i, "pronoun") for t in first_person for a in speaker]
+    return [_unique(holders) for holders in found]
+
+
+def _unique(holders: list[Holder]) -> list[Holder]:
+    return list(dict.fromkeys(holders))
+
+
+def _named(context: DocumentContext, sent: Sent) -> list[Holder]:
+    holders, previous = [], None
+    for token in sent:
+        actor = context.actor_at.get(token.i)
+        if actor is not None and (actor, token.i - 1) != previous:
+            root = _mention_root(context, token)
+            if not _titles_a_person(context, root):
+                holders.append(Holder(actor, root.i, "mention"))
+        previous = (actor, token.i) if actor is not None else None
+    return holders
+
+
+def _titles_a_person(context: DocumentContext, token: Word) -> bool:
+    """Tell whether a state or body is named in a person's title ("Ukrainian President Zelensky")."""
+    current = token
+    for _ in range(3):
+        if current.dep_ not in {"compound", "amod", "nmod", "poss"} or current.head.i == current.i:
+            return False
+        current = current.head
+        if current.i in context.persons and context.actor_at[current.i] != context.actor_at[token.i]:
+            return True
+        if current.i in context.resolved_at and context.resolved_at[current.i][1] == "role":
+            return True
+    return False
+
+
+def _mention_root(context: DocumentContext, token: Word) -> Word:
+    """Return the syntactic head of the mention a token belongs to."""
+    actor = context.actor_at[token.i]
+    while token.head.i != token.i and context.actor_at.get(token.head.i) == actor:
+        token = token.head
+    return token
+
+
+def _roles(context: DocumentContext, sent: Sent) -> list[Holder]:
+    holders = []
+    tokens = list(sent)
+    taken: set[int] = set()
+    for start, end, office in sorted(_office_phrases(context.kb).find(tokens), key=lambda m: (m[0], -(m[1] - m[0]))):
+        span = tokens[start:end]
+        if taken & {t.i for t in span} or any(t.i in context.actor_at for t in span):
+            continue
+        taken |= {t.i for t in span}
+        head = span[-1]
+        if head.tag_ in {"NNS", "NNPS"} or _names_a_person(context, head):
+            continue
+        person = _office_holder(context, head, office)
+        if person is not None:
+            context.resolved_at[head.i] = ((person,), "role")
+            holders.append(Holder(person, head.i, "role"))
+    return holders
+
+
+_OFFICE_PHRASES: dict[int, PhraseIndex] = {}
+
+
+def _office_phrases(kb: KnowledgeBase) -> PhraseIndex:
+    """Return the knowledge base's office words as a phrase index, built once per knowledge base."""
+    if id(kb) not in _OFFICE_PHRASES:
+        _OFFICE_PHRASES[id(kb)] = PhraseIndex.of(
+            (words(p), office) for office, phrases in kb.office_words.items() for p in phrases
+        )
+    return _OFFICE_PHRASES[id(kb)]
+
+
+def _names_a_person(context: DocumentContext, head: Word) -> bool:
+    """Tell whether a title stands beside a name ("President Putin", "Lavrov, the foreign minister")."""
+    if head.dep_ in {"compound", "appos"} and head.head.i in context.persons:
+        return True
+    return any(c.i in context.persons for c in head.children if c.dep_ in {"appos", "compound", "npadvmod"})
+
+
+def _office_holder(context: DocumentContext, head: Word, office: str) -> str | None:
+    qualifiers = [context.actor_at[t.i] for t in head.subtree if t.i in context.actor_at and t.i < head.i]
+    of_phrase = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+    qualifiers += [context.actor_at[t.i] for p in of_phrase for t in p.subtree if t.i in context.actor_at]
+    qualifiers = [q for q in qualifiers if not context.is_person(q)]
+    if qualifiers:
+        holders = context.kb.office_holders(office, qualifiers[0], context.day)
+        return holders[0] if len(set(holders)) == 1 else None
+    holding = set(context.kb.office_holders(office, None, context.day))
+    return next((p for p in reversed(context.seen_persons) if p in holding), None)
+
+
+def _collectives(context: DocumentContext, sentences: list[Sent], index: int) -> list[Holder]:
+    cues = load_cues()
+    holders = []
+    for token in sentences[index]:
+        marks = {c.lower_ for c in token.children if c.dep_ in {"det", "nummod", "predet", "amod"}}
+        collective = token.lemma_.lower() in cues.collective_nouns and (
+            marks & COLLECTIVE_MARKS or (token.tag_ == "NNS" and "the" in marks and token.dep_ in SUBJECT_DEPS)
+        )
+        standalone = token.lower_ in {"both", "each"} and token.dep_ in SUBJECT_DEPS
+        if collective or standalone:
+            parties = _context_parties(context, sentences, index)
+            context.resolved_at[token.i] = (parties, "collective")
+            holders += [Holder(a, token.i, "collective") for a in parties]
+    return holders
+
+
+def _context_parties(context: DocumentContext, sentences: list[Sent], index: int) -> tuple[str, ...]:
+    """Return the two sides the nearby text pairs ("between X and Y", "X and Y"), else the warring parties."""
+    for sent in reversed(sentences[max(0, index - 4) : index + 1]):
+        for token in sent:
+            if token.i not in context.actor_at:
+                continue
+            partners = [c for c in token.children if c.dep_ == "conj" and c.i in context.actor_at]
+            paired = [_as_state(context, context.actor_at[t.i]) for t in [token, *partners]]
+            states = tuple(dict.fromkeys(p for p in paired if p is not None))
+            if len(states) >= 2:
+                return states
+    return context.kb.parties
+
+
+def _as_state(context: DocumentContext, actor_id: str) -> str | None:
+    actor = context.kb.actors.get(actor_id)
+    if actor is None:
+        return None
+    if actor.type == "person":
+        return actor.country
+    return actor_id if actor.type == "state" else None
+
+
+def _documents(context: DocumentContext, sent: Sent) -> list[Holder]:
+    documents = load_cues().documents
+    holders = []
+    for token in sent:
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in documents:
+            continue
+        lemma = token.lemma_.lower()
+        authors = _authors(context, token)
+        if authors:
+            context.authors[lemma] = authors
+        elif lemma in context.authors and any(c.lower_ == "the" for c in token.children):
+            holders += [Holder(a, token.i, "document") for a in context.authors[lemma]]
+            context.resolved_at[token.i] = (context.authors[lemma], "document")
+    return holders
+
+
+def _authors(context: DocumentContext, noun: Word) -> tuple[str, ...]:
+    """Actors that qualify a document noun ("Russia's memorandum", "the plan drafted by Washington")."""
+    found = [context.actor_at[t.i] for t in noun.subtree if t.i < noun.i and t.i in context.actor_at]
+    for child in noun.children:
+        if child.dep_ in {"acl", "relcl", "prep"}:
+            agents = [g for g in child.subtree if g.lower_ in {"by", "from"}]
+            found += [context.actor_at[t.i] for g in agents for t in g.subtree if t.i in context.actor_at]
+    return tuple(dict.fromkeys(found))
+
+
+def _pronouns(context: DocumentContext, sent: Sent) -> list[Holder]:
+    holders = []
+    for token in sent:
+        if token.lower_ not in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
+            continue
+        actors = _antecedent(context, sent, token)
+        if actors:
+            context.resolved_at[token.i] = (actors, "pronoun")
+            holders += [Holder(a, token.i, "pronoun") for a in actors]
+    return holders
+
+
+def _antecedent(context: DocumentContext, sent: Sent, pronoun: Word) -> tuple[str, ...]:
+    """Return the latest holder a third-person pronoun can take: an earlier subject here, else before."""
+    lower = pronoun.lower_
+    earlier = [
+        (context.actor_at[t.i],)
+        for t in sent
+        if t.i < pronoun.i and t.dep_ in SUBJECT_DEPS and t.i in context.actor_at and t.i not in context.quoted
+    ]
+    for group in [*reversed(earlier), *reversed(context.recent[-3:])]:
+        people = [a for a in group if context.is_person(a)]
+        if lower in PERSON_PRONOUNS and len(group) == 1 and people:
+            return group
+        if lower in THING_PRONOUNS and len(group) == 1 and not people:
+            return group
+        if lower in PLURAL_PRONOUNS and (len(group) > 1 or not people):
+            return group
+    return ()
+
+
+def _speaker(context: DocumentContext, sent: Sent) -> tuple[str, ...]:
+    """Return the actor a sentence reports as speaking ("…, Zelensky said", "according to the Kremlin")."""
+    speech = load_cues().speech
+    for token in sent:
+        if token.lemma_.lower() in speech and token.pos_ in {"VERB", "AUX"} and token.i not in context.quoted:
+            subject = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            actors = _resolve(context, subject) if subject is not None else ()
+            if actors:
+                return actors
+        if token.lower_ == "according" and token.i + 1 < len(context.doc) and context.doc[token.i + 1].lower_ == "to":
+            actors = tuple(context.actor_at[t.i] for t in context.doc[token.i + 1].subtree if t.i in context.actor_at)
+            if actors:
+                return actors[:1]
+    return ()
+
+
+def _resolve(context: DocumentContext, token: Word) -> tuple[str, ...]:
+    """Return the actors a subject token stands for: its mention, role, pronoun, collective or document."""
+    if token.i in context.actor_at:
+        conj = [c for c in token.children if c.dep_ == "conj" and c.i in context.actor_at]
+        return tuple(dict.fromkeys([context.actor_at[token.i]] + [context.actor_at[c.i] for c in conj]))
+    if token.i in context.resolved_at:
+        return context.resolved_at[token.i][0]
+    lower = token.lower_
+    if lower in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
+        return _antecedent(context, token.sent, token)
+    # "Russian officials", "the Kremlin's negotiators": the actor qualifying the subject noun.
+    qualifiers = [context.actor_at[c.i] for c in token.children if c.i in context.actor_at and c.i < token.i]
+    return tuple(dict.fromkeys(qualifiers))
+
+
+def _root_subject_actors(context: DocumentContext, sent: Sent) -> tuple[str, ...]:
+    """Return the actors the sentence is about: its main subject's, else its first subject that names an actor."""
+    subjects = sorted((t for t in sent if t.dep_ in SUBJECT_DEPS), key=lambda t: (t.head.i != sent.root.i, t.i))
+    for subject in subjects:
+        if subject.i not in context.quoted and subject.dep_ != "expl":
+            actors = _resolve(context, subject)
+            if actors:
+                return actors
+    return ()
+
+
+def _paragraph_ids(sentences: list[Sent]) -> list[int]:
+    ids, current = [], 0
+    for sent in sentences:
+        before = sent.doc[sent.start - 1] if sent.start > 0 else None
+        if before is not None and ("\n" in before.text or "\n" in before.whitespace_):
+            current += 1
+        ids.append(current)
+    return ids
+
+
+def _quote_speaker(
+    context: DocumentContext, sent: Sent, speakers: list[tuple[str, ...]], paragraphs: list[int], index: int
+) -> tuple[str, ...]:
+    """Return the speaker of a quotation the sentence is part of: its own, else the nearest in its paragraph."""
+    if not any(t.i in context.quoted or t.text in QUOTES for t in sent):
+        return ()
+    if speakers[index]:
+        return speakers[index]
+    for distance in (1, 2, 3):
+        for other in (index + distance, index - distance):
+            if 0 <= other < len(speakers) and paragraphs[other] == paragraphs[index] and speakers[other]:
+                return speakers[other]
+    return ()
+
+
+def holder_names(context: DocumentContext) -> dict[str, str]:
+    """Canonical names of the actors of a document, slug ids included (for matching by name)."""
+    return {actor: name for actor, name in context.names.items() if name_key(name)}

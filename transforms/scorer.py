@@ -1,0 +1,116 @@
+"""The trained scorer of candidate positions: two LightGBM models and a calibration, read from data files.
+
+``transforms/models/`` holds ``positions.txt`` (is this candidate a position?), ``polarity.txt`` (is it
+contra?), both in LightGBM's text format, and ``positions.json``: the version, the features' names and
+vocabularies the models were trained with, the calibration of the confidence and the decision
+threshold, the hash of the training data and the cross-validated figures. ``parley train positions``
+rebuilds all three; nothing here runs code from a file.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import lightgbm
+    import numpy as np
+
+MODEL_DIR = Path(__file__).with_name("models")
+META = "positions.json"
+POSITION_MODEL = "positions.txt"
+POLARITY_MODEL = "polarity.txt"
+
+
+class ModelMismatchError(RuntimeError):
+    """The model files do not match this code's features: rebuild them with ``parley train positions``."""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A monotone map from raw scores to probabilities (isotonic regression, as points to interpolate)."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+
+    def __call__(self, scores: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities of raw scores."""
+        import numpy as np
+
+        if not self.xs:
+            return scores
+        return np.asarray(np.interp(scores, self.xs, self.ys), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Scores candidate feature vectors: the polarity each one would have and its calibrated confidence."""
+
+    version: str
+    features: tuple[str, ...]
+    position_model: lightgbm.Booster
+    polarity_model: lightgbm.Booster
+    calibration: Calibration
+    threshold: float
+
+    def score(self, matrix: Sequence[Sequence[float]]) -> list[tuple[str, float]]:
+        """Return ``(polarity, confidence)`` for every candidate row."""
+        import numpy as np
+
+        if not matrix:
+            return []
+        rows = np.asarray(matrix, dtype=np.float64)
+        raw = raw_scores(self.position_model, self.polarity_model, rows)
+        confidence = self.calibration(raw[:, 0])
+        return [
+            ("contra" if contra >= 0.5 else "pro", float(c)) for c, contra in zip(confidence, raw[:, 1], strict=True)
+        ]
+
+
+def raw_scores(position_model: lightgbm.Booster, polarity_model: lightgbm.Booster, rows: np.ndarray) -> np.ndarray:
+    """Per row: the probability of a position with its likelier polarity, and the probability that it is contra."""
+    import numpy as np
+
+    exists = np.asarray(position_model.predict(rows), dtype=np.float64)
+    contra = np.asarray(polarity_model.predict(rows), dtype=np.float64)
+    return np.column_stack([exists * np.maximum(contra, 1 - contra), contra])
+
+
+def vocabulary_hash(features: dict[str, tuple[str, ...]]) -> str:
+    """Fingerprint of the categorical vocabularies, so a model never reads codes it was not trained with."""
+    return hashlib.sha256(json.dumps(features, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def read_meta(model_dir: Path = MODEL_DIR) -> dict[str, Any]:
+    """Return the model's metadata file."""
+    data: dict[str, Any] = json.loads((model_dir / META).read_text(encoding="utf-8"))
+    return data
+
+
+@functools.cache
+def load_scorer(model_dir: Path = MODEL_DIR) -> Scorer:
+    """Load the models once per process, checking that they were trained with this code's features."""
+    import lightgbm
+
+    from transforms.features import FEATURES, VOCABULARIES
+
+    meta = read_meta(model_dir)
+    if list(meta["features"]) != list(FEATURES) or meta["vocabularies"] != vocabulary_hash(VOCABULARIES):
+        raise ModelMismatchError(
+            f"{model_dir / META} was trained with other features than this code computes; "
+            "rebuild it with `parley train positions --gold DIR ...`"
+        )
+    calibration = Calibration(tuple(meta["calibration"]["x"]), tuple(meta["calibration"]["y"]))
+    return Scorer(
+        version=str(meta["version"]),
+        features=tuple(meta["features"]),
+        position_model=lightgbm.Booster(model_file=str(model_dir / POSITION_MODEL)),
+        polarity_model=lightgbm.Booster(model_file=str(model_dir / POLARITY_MODEL)),
+        calibration=calibration,
+        threshold=float(meta["threshold"]),
+    )

@@ -1,0 +1,203 @@
+"""Small readings of the dependency parse that the candidate features share.
+
+Each function answers one question about a token or a pair of tokens: where a holder really sits
+in its clause, the path between a holder and a topic, which stance word governs a topic, whether a
+word is negated, reversed, hypothetical or past.
+"""
+
+from __future__ import annotations
+
+from transforms.cues import Cues
+from transforms.parse import Sent, Word
+
+SUBJECT_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "agent"])
+MODIFIER_DEPS = frozenset(["compound", "amod", "poss", "nmod", "npadvmod"])
+CONDITION_MARKS = frozenset(["if", "unless", "whether", "once", "provided", "providing", "until"])
+NEGATION_WINDOW = 3
+# Dependencies through which a topic is the object of the word above it ("halt [arms supplies, mobilization]").
+CARRIER_DEPS = frozenset(["dobj", "pobj", "prep", "conj", "compound", "appos", "nsubjpass", "attr", "nmod", "amod"])
+AFTER_REVERSAL = frozenset(["relief", "removal", "lifting", "easing", "freeze", "halt", "cut", "suspension"])
+
+
+def lemma(token: Word) -> str:
+    """Return the lower-case lemma (the text when the pipeline gave none)."""
+    return token.keys[1]
+
+
+def stance_of(token: Word, cues: Cues) -> str | None:
+    """Return the stance class a single word names, by its part of speech."""
+    word = lemma(token)
+    if token.pos_ in {"VERB", "AUX"}:
+        return cues.verbs.get(word)
+    if token.pos_ in {"NOUN", "PROPN"}:
+        return cues.nouns.get(word) or cues.nouns.get(token.lower_)
+    if token.pos_ == "ADJ":
+        return cues.adjectives.get(word) or cues.adjectives.get(token.lower_)
+    return None
+
+
+def effective_holder(token: Word, group_nouns: frozenset[str]) -> tuple[Word, str]:
+    """Climb from a holder's word to the word that plays its part in the clause, and say how.
+
+    "France" in "the leaders of Germany and France insisted" climbs through the coordination and
+    "leaders of" to "leaders", the subject; "Russia" in "Russia's demand" to "demand".
+    """
+    climbed = "none"
+    for _ in range(6):
+        head = token.head
+        if head.i == token.i:
+            break
+        if token.dep_ in {"conj", "appos"}:
+            climbed = token.dep_ if climbed == "none" else climbed
+        elif token.dep_ in MODIFIER_DEPS and head.pos_ in {"NOUN", "PROPN"}:
+            climbed = "modifier"
+        elif token.dep_ == "pobj" and head.lower_ == "of" and lemma(head.head) in group_nouns:
+            climbed, token = "group", head
+            head = token.head
+        elif (
+            token.dep_ == "pobj" and head.dep_ == "agent" and head.head.dep_ == "acl" and head.head.head.pos_ == "NOUN"
+        ):
+            # "the terms proposed by the Kremlin": the author stands where the document does.
+            climbed, token = "author", head.head
+            head = token.head
+        else:
+            break
+        token = head
+    return token, climbed
+
+
+def ancestors_to_root(token: Word) -> list[Word]:
+    """Return the token and its heads up to the root of its sentence."""
+    chain = [token]
+    while chain[-1].head.i != chain[-1].i and len(chain) < 50:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def path(a: Word, b: Word) -> tuple[list[Word], Word, list[Word]]:
+    """Return the dependency path from ``a`` up to the lowest common ancestor and down to ``b``."""
+    up = ancestors_to_root(a)
+    down = ancestors_to_root(b)
+    seen = {t.i for t in up}
+    lca = next((t for t in down if t.i in seen), down[-1])
+    up_part = [t for t in up[: [t.i for t in up].index(lca.i)]] if lca.i in seen else up
+    down_part = down[: [t.i for t in down].index(lca.i)]
+    return up_part, lca, list(reversed(down_part))
+
+
+def directly_negated(token: Word, cues: Cues) -> bool:
+    """Tell whether the word has a ``neg`` child or a negation just before it ("never accepted", "no ceasefire")."""
+    if any(c.dep_ == "neg" for c in token.children):
+        return True
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+        return True
+    before = token.doc[max(token.sent.start, token.i - NEGATION_WINDOW) : token.i]
+    return any(t.lower_ in cues.negations and t.lower_ != "without" for t in before)
+
+
+def negated(token: Word, cues: Cues) -> bool:
+    """Negated itself, or governed by a negated control word ("did not try to block", "never intended to accept")."""
+    current = token
+    for _ in range(3):
+        if directly_negated(current, cues):
+            return True
+        head = current.head
+        if current.dep_ not in {"xcomp", "acomp"} or head.i == current.i:
+            return False
+        if lemma(head) in {"unlikely", "unable"}:
+            return True
+        if lemma(head) not in cues.control:
+            return False
+        current = head
+    return False
+
+
+def reversed_topic(first: Word, root: Word, stop: int | None, cue_tokens: set[int], cues: Cues, topic: str) -> bool:
+    """Whether the topic is what someone wants stopped: "an end to X", "X relief", "halt X and Y", "X be lifted".
+
+    Reads the words just before the topic and the topic's heads up to the stance word (``stop``);
+    a word that is itself the topic's substance ("a reduction of the army" for demilitarization) is no reversal.
+    """
+    doc = first.doc
+    exempt = cues.reversal_exempt.get(topic, frozenset())
+    for t in doc[max(first.sent.start, first.i - 5) : first.i]:
+        if t.lower_ in {"instead", "rather"} and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in {"of", "than"}:
+            return True
+    for t in doc[max(first.sent.start, first.i - 3) : first.i]:
+        if t.i not in cue_tokens and lemma(t) in cues.reversal and lemma(t) not in exempt:
+            return True
+    after = doc[root.i + 1 : min(root.sent.end, root.i + 2)]
+    if any(lemma(t) in AFTER_REVERSAL and lemma(t) not in exempt for t in after):
+        return True
+    current = root
+    for _ in range(6):
+        head = current.head
+        if head.i == current.i or head.i == stop or current.dep_ not in CARRIER_DEPS:
+            break
+        if head.i not in cue_tokens and lemma(head) in cues.reversal and lemma(head) not in exempt:
+            return True
+        current = head
+    return False
+
+
+def hypothetical(token: Word) -> bool:
+    """Whether the word sits in a condition ("if Russia rejects", "should Moscow refuse", "were a truce to hold")."""
+    current = token
+    for _ in range(4):
+        if any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in current.children):
+            return True
+        inverted = [c for c in current.children if c.dep_ == "aux" and c.lower_ in {"should", "were", "had"}]
+        subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
+        if inverted and subjects and inverted[0].i < subjects[0].i:
+            return True
+        if current.dep_ not in {"xcomp", "conj", "acomp", "ccomp"} or current.head.i == current.i:
+            return False
+        current = current.head
+    return False
+
+
+def verb_of(token: Word) -> Word:
+    """Return the verb (or the root) whose clause a word belongs to."""
+    current = token
+    for _ in range(12):
+        if current.pos_ in {"VERB", "AUX"} or current.head.i == current.i:
+            return current
+        current = current.head
+    return current
+
+
+def modal(verb: Word, cues: Cues) -> bool:
+    """Tell whether the verb bears a modal or future auxiliary ("would accept", "will host", "could let")."""
+    return any(c.dep_ == "aux" and lemma(c) in cues.modals for c in verb.children)
+
+
+def past(verb: Word) -> bool:
+    """Tell whether the clause is in the past ("agreed", "had proposed")."""
+    if verb.tag_ == "VBD":
+        return True
+    return verb.tag_ == "VBN" and any(lemma(c) == "have" for c in verb.children if c.dep_ == "aux")
+
+
+def is_question(sent: Sent) -> bool:
+    """Tell whether a sentence asks rather than states."""
+    return sent.text.rstrip(" \"'”’»)").endswith("?")
+
+
+def condition_clause(cue: Word) -> str | None:
+    """Return the condition attached to the stance's clause ("ready to talk once a truce holds"), if any."""
+    clause = cue
+    for _ in range(3):
+        for child in clause.children:
+            marks = {m.lower_ for m in child.children if m.dep_ in {"mark", "advmod"}}
+            if child.dep_ == "advcl" and marks & (CONDITION_MARKS | {"after"}) - {"whether"}:
+                return child.doc.span_text(child.left_edge.i, child.right_edge.i + 1)
+            if (
+                child.dep_ == "prep"
+                and child.lower_ in {"after", "until", "unless"}
+                and any(c.dep_ == "advmod" and c.lower_ == "only" for c in child.children)
+            ):
+                return child.doc.span_text(child.i, child.right_edge.i + 1)
+        if clause.dep_ not in {"xcomp", "acomp", "amod", "conj"} or clause.head.i == clause.i:
+            break
+        clause = clause.head
+    return None

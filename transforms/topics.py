@@ -1,0 +1,145 @@
+"""Find topic cues in parsed sentences, by lemma, with room for the words between a phrase's words.
+
+"host talks" also finds "hosted the next talks"; "security guarantee" finds "security guarantees".
+A place named as a cue right after another topic's cue ("a summit in Alaska") is that topic's venue.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from transforms.cues import Phrase, topic_cues, topic_pairs
+from transforms.parse import Sent, Word
+
+# Words that may stand between a phrase's words: "host (the next) talks", "end (this) war".
+FILLER_POS = frozenset(["DET", "ADJ", "NUM", "PRON", "PART", "PROPN"])
+MAX_FILLERS = 2
+
+
+@dataclass(frozen=True)
+class TopicHit:
+    """A topic cue found in a sentence: token span, topic id, strength."""
+
+    start: int
+    end: int
+    topic: str
+    strong: bool
+
+
+def token_keys(token: Word) -> tuple[str, str]:
+    """Return the two forms a cue word may match: the lower-case text and the lemma."""
+    return token.keys
+
+
+@functools.cache
+def _topic_index() -> PhraseIndex:
+    cues = topic_cues()
+    return PhraseIndex.of((cue.words, str(n)) for n, cue in enumerate(cues))
+
+
+@dataclass(frozen=True)
+class PhraseIndex:
+    """Phrases (lemma sequences) by their first word, each with a payload: what the phrase names."""
+
+    by_first: dict[str, tuple[tuple[Phrase, str], ...]]
+
+    @classmethod
+    def of(cls, phrases: Iterable[tuple[Phrase, str]]) -> PhraseIndex:
+        """Index phrases, longest first for each first word."""
+        grouped: dict[str, list[tuple[Phrase, str]]] = defaultdict(list)
+        for phrase, payload in phrases:
+            grouped[phrase[0]].append((phrase, payload))
+        return cls({w: tuple(sorted(g, key=lambda p: -len(p[0]))) for w, g in grouped.items()})
+
+    def find(self, tokens: Sequence[Word]) -> list[tuple[int, int, str]]:
+        """Every match in ``tokens``: (start, end) indices into ``tokens`` and the payload, longest first per start."""
+        found = []
+        for i, token in enumerate(tokens):
+            lower, lemma = token.keys
+            for key in (lower,) if lower == lemma else (lower, lemma):
+                for phrase, payload in self.by_first.get(key, ()):
+                    end = match_phrase(tokens, i, phrase)
+                    if end is not None:
+                        found.append((i, end, payload))
+        return found
+
+
+def match_phrase(tokens: Sequence[Word], at: int, phrase: Phrase) -> int | None:
+    """Return the end (exclusive, index into ``tokens``) of ``phrase`` matched from ``at``, or None."""
+    if phrase[0] not in tokens[at].keys:
+        return None
+    position = at + 1
+    for word in phrase[1:]:
+        skipped = 0
+        while (
+            position < len(tokens)
+            and word not in tokens[position].keys
+            and tokens[position].pos_ in FILLER_POS
+            and skipped < MAX_FILLERS
+        ):
+            position += 1
+            skipped += 1
+        if position >= len(tokens) or word not in tokens[position].keys:
+            return None
+        position += 1
+    return position
+
+
+def find_topics(sent: Sent) -> list[TopicHit]:
+    """Return every topic cue of a sentence; of overlapping hits of one topic, the longest."""
+    cues = topic_cues()
+    tokens = list(sent)
+    hits = [
+        TopicHit(sent.start + start, sent.start + end, cues[int(n)].topic, cues[int(n)].strong)
+        for start, end, n in _topic_index().find(tokens)
+    ]
+    return _without_venues(sent, _outermost(_longest(hits + _pairs(sent))))
+
+
+def _pairs(sent: Sent) -> list[TopicHit]:
+    """Find a verb and its subject or object that name a topic together: "end the war", "the war must end"."""
+    pairs = topic_pairs()
+    hits = []
+    for token in sent:
+        if token.dep_ not in {"nsubj", "nsubjpass", "dobj", "attr"}:
+            continue
+        topic = pairs.get((token.head.keys[1], token.keys[1]))
+        if topic is not None:
+            start, end = min(token.i, token.head.i), max(token.i, token.head.i) + 1
+            hits.append(TopicHit(start, end, topic, True))
+    return hits
+
+
+def _longest(hits: Iterable[TopicHit]) -> list[TopicHit]:
+    kept: list[TopicHit] = []
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), not h.strong, h.start)):
+        if not any(k.topic == hit.topic and k.start < hit.end and hit.start < k.end for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: (h.start, h.topic))
+
+
+def _outermost(hits: list[TopicHit]) -> list[TopicHit]:
+    """Drop a hit inside a longer hit of another topic: an "energy ceasefire" is no ceasefire."""
+    return [
+        h
+        for h in hits
+        if not any(
+            o.topic != h.topic and o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
+            for o in hits
+        )
+    ]
+
+
+def _without_venues(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
+    """Drop a proper-noun cue that names where another topic happens ("a meeting in Istanbul")."""
+    doc = sent.doc
+    roots = {doc.span_root(h.start, h.end).i: h.topic for h in hits}
+
+    def venue(hit: TopicHit) -> bool:
+        root = doc.span_root(hit.start, hit.end)
+        return root.pos_ == "PROPN" and any(roots.get(a.i, hit.topic) != hit.topic for a in root.ancestors)
+
+    return [h for h in hits if not venue(h)]

@@ -1,0 +1,311 @@
+"""Train the positions scorer on annotated articles, and cross-validate it by document.
+
+Every gold folder (``NAME.txt`` + ``NAME.json``, the format of ``shared/gold``) is parsed with the
+pipeline's own code; each candidate the extractor generates is labelled with the gold position it
+matches (same sentence, holder and topic: ``pro`` or ``contra``) or ``none``. Folds never split a
+document. Two LightGBM models are trained (is it a position; is it contra), their product calibrated
+by isotonic regression on out-of-fold scores, and the decision threshold set where the out-of-fold
+F1 is highest. ``parley train positions`` writes them to ``transforms/models/`` (see ``scorer``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from transforms.actors import name_key
+from transforms.evaluation import Predicted, Score, gold_documents, gold_positions, names_of, score_positions
+
+if TYPE_CHECKING:
+    import lightgbm
+    import numpy as np
+
+    from transforms.scorer import Calibration
+
+EXTRACTOR = "positions-v2"
+LABELS = ("none", "pro", "contra")
+PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 10,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "verbose": -1,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 2,
+    "seed": 7,
+}
+ROUNDS = 300
+# Polarity is learnt from the positions alone: fewer rows, so a smaller model.
+POLARITY_PARAMS = PARAMS | {"num_leaves": 4, "min_data_in_leaf": 10}
+POLARITY_ROUNDS = 150
+
+
+@dataclass
+class Row:
+    """One candidate of one document, with what scoring its prediction needs."""
+
+    document: str
+    sentence_start: int
+    evidence: str
+    actor_id: str
+    topic: str
+    label: int
+    stances: tuple[str, str] = ("supports", "opposes")
+
+
+@dataclass
+class Dataset:
+    """Feature matrix, labels and the gold each document is scored against."""
+
+    rows: list[Row]
+    matrix: list[list[float]]
+    gold: dict[str, list[dict[str, Any]]]
+    names: dict[str, dict[str, str]]
+    sources: list[str] = field(default_factory=list)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the feature matrix and the labels as arrays."""
+        import numpy as np
+
+        return np.asarray(self.matrix, dtype=np.float64), np.array([r.label for r in self.rows], dtype=np.int32)
+
+
+def document_date(annotation: dict[str, Any]) -> date | None:
+    """Return the article's date from its annotation's ``meta`` (a month-only date is read as the 1st)."""
+    value = str((annotation.get("meta") or {}).get("date") or "")
+    try:
+        return date.fromisoformat((value + "-01")[:10]) if len(value) >= 7 else None
+    except ValueError:
+        return None
+
+
+def build_dataset(gold_dirs: Sequence[Path]) -> Dataset:
+    """Parse every gold document, generate its candidates and label them against its gold."""
+    from transforms.analysis import parse_documents
+    from transforms.features import rule_stance
+
+    documents = [d for gold_dir in gold_dirs for d in gold_documents(gold_dir)]
+    names = [name for name, _, _ in documents]
+    if len(set(names)) != len(names):
+        raise ValueError("two gold documents share a name; every NAME must be unique across the folders")
+    dataset = Dataset([], [], {}, {}, [f"{d.name} ({len(gold_documents(d))} documents)" for d in gold_dirs])
+    items = [(name, text, document_date(annotation)) for name, text, annotation in documents]
+    annotations = {name: annotation for name, _, annotation in documents}
+    for name, text, found, views in parse_documents(items):
+        annotation = annotations[name]
+        gold = gold_positions(annotation)
+        dataset.gold[name] = gold
+        dataset.names[name] = names_of(annotation, found.context.names)
+        spans = gold_spans(text, gold)
+        for view, features in views:
+            candidate = view.candidate
+            sent = candidate.sentence.span
+            label = _label(sent.start_char, sent.end_char, candidate, spans, dataset.names[name])
+            stances = (rule_stance(view, "pro"), rule_stance(view, "contra"))
+            row = Row(name, sent.start_char, sent.text, candidate.actor_id, candidate.topic, label, stances)
+            dataset.rows.append(row)
+            dataset.matrix.append(features)
+    return dataset
+
+
+def gold_spans(text: str, gold: list[dict[str, Any]]) -> list[tuple[int, int, dict[str, Any]]]:
+    """Where each gold evidence sentence is in the text (a repeated sentence: its next occurrence)."""
+    spans: list[tuple[int, int, dict[str, Any]]] = []
+    seen: dict[str, int] = {}
+    for item in gold:
+        evidence = item["evidence"]
+        start = text.find(evidence, seen.get(evidence, -1) + 1)
+        if start < 0:
+            start = text.find(evidence)
+        seen[evidence] = start
+        spans.append((start, start + len(evidence), item))
+    return spans
+
+
+def _label(
+    start: int, end: int, candidate: Any, spans: list[tuple[int, int, dict[str, Any]]], names: dict[str, str]
+) -> int:
+    actor = candidate.actor_id
+    for gold_start, gold_end, item in spans:
+        overlap = min(end, gold_end) - max(start, gold_start)
+        if overlap <= 0 or overlap < 0.5 * min(end - start, gold_end - gold_start) or item["topic"] != candidate.topic:
+            continue
+        if item["actor"] == actor or name_key(names.get(actor, actor)) == name_key(names.get(item["actor"], "")):
+            return LABELS.index(item["polarity"])
+    return 0
+
+
+def folds_of(documents: Sequence[str], k: int) -> dict[str, int]:
+    """Assign documents to ``k`` folds round-robin over their sorted names (mixing the corpus's groups)."""
+    return {name: i % k for i, name in enumerate(sorted(set(documents)))}
+
+
+def categorical_columns() -> list[int]:
+    """Return the indices of the categorical features, for LightGBM."""
+    from transforms.features import FEATURES, VOCABULARIES
+
+    return [i for i, name in enumerate(FEATURES) if name in VOCABULARIES]
+
+
+def fit(matrix: np.ndarray, labels: np.ndarray) -> tuple[lightgbm.Booster, lightgbm.Booster]:
+    """Train the position model on every row and the polarity model on the positions."""
+    import lightgbm
+
+    categorical = categorical_columns()
+    exists = lightgbm.Dataset(matrix, (labels > 0).astype(int), categorical_feature=categorical)
+    positions = labels > 0
+    contra = lightgbm.Dataset(matrix[positions], (labels[positions] == 2).astype(int), categorical_feature=categorical)
+    return (
+        lightgbm.train(PARAMS, exists, num_boost_round=ROUNDS),
+        lightgbm.train(POLARITY_PARAMS, contra, num_boost_round=POLARITY_ROUNDS),
+    )
+
+
+def out_of_fold(dataset: Dataset, k: int) -> np.ndarray:
+    """Raw scores of every row from models trained on the other folds' documents."""
+    import numpy as np
+
+    from transforms.scorer import raw_scores
+
+    matrix, labels = dataset.arrays()
+    fold = folds_of([r.document for r in dataset.rows], k)
+    which = np.array([fold[r.document] for r in dataset.rows])
+    scores = np.zeros((len(dataset.rows), 2))
+    for f in range(k):
+        train, test = which != f, which == f
+        if test.any() and train.any():
+            position_model, polarity_model = fit(matrix[train], labels[train])
+            scores[test] = raw_scores(position_model, polarity_model, matrix[test])
+    return scores
+
+
+def calibrate(dataset: Dataset, scores: np.ndarray) -> Calibration:
+    """Fit the map from raw scores to the probability that the emitted position is right."""
+    from sklearn.isotonic import IsotonicRegression
+
+    from transforms.scorer import Calibration
+
+    right = [
+        float(r.label == (2 if contra >= 0.5 else 1)) for r, contra in zip(dataset.rows, scores[:, 1], strict=True)
+    ]
+    isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(scores[:, 0], right)
+    return Calibration(
+        tuple(round(float(x), 6) for x in isotonic.X_thresholds_),
+        tuple(round(float(y), 6) for y in isotonic.y_thresholds_),
+    )
+
+
+def predictions(
+    dataset: Dataset, confidence: np.ndarray, contra: np.ndarray, threshold: float
+) -> dict[str, list[Predicted]]:
+    """Return the positions each document would get: one per (sentence, actor, topic, polarity), its best row."""
+    best: dict[tuple[str, int, str, str, str], Predicted] = {}
+    for row, c, q in zip(dataset.rows, confidence, contra, strict=True):
+        if c < threshold:
+            continue
+        polarity = "contra" if q >= 0.5 else "pro"
+        stance = row.stances[1] if polarity == "contra" else row.stances[0]
+        key = (row.document, row.sentence_start, row.actor_id, row.topic, polarity)
+        if key not in best or best[key].confidence < c:
+            best[key] = Predicted(row.actor_id, row.topic, polarity, stance, float(c), row.evidence)
+    found: dict[str, list[Predicted]] = {name: [] for name in dataset.gold}
+    for (document, *_), item in best.items():
+        found[document].append(item)
+    return found
+
+
+def score(dataset: Dataset, found: dict[str, list[Predicted]]) -> Score:
+    """Score the documents' predicted positions as ``parley eval`` does."""
+    result = Score()
+    for name, gold in dataset.gold.items():
+        score_positions(name, found[name], gold, dataset.names[name], result)
+    return result
+
+
+def best_threshold(dataset: Dataset, confidence: np.ndarray, contra: np.ndarray) -> float:
+    """Return the confidence threshold with the highest F1 over out-of-fold predictions."""
+    thresholds = [t / 100 for t in range(5, 95)]
+    return max(thresholds, key=lambda t: (score(dataset, predictions(dataset, confidence, contra, t)).f1, -t))
+
+
+@dataclass
+class CrossValidation:
+    """Out-of-fold predictions and their score, with the calibration and threshold they imply."""
+
+    score: Score
+    calibration: Calibration
+    threshold: float
+
+
+def cross_validate(dataset: Dataset, k: int) -> CrossValidation:
+    """Cross-validate by document: calibrate on out-of-fold scores, pick the threshold, score the predictions."""
+    raw = out_of_fold(dataset, k)
+    calibration = calibrate(dataset, raw)
+    confidence = calibration(raw[:, 0])
+    threshold = best_threshold(dataset, confidence, raw[:, 1])
+    return CrossValidation(
+        score(dataset, predictions(dataset, confidence, raw[:, 1], threshold)), calibration, threshold
+    )
+
+
+def data_hash(gold_dirs: Sequence[Path]) -> str:
+    """Hash of every gold file the model is trained on (names and contents)."""
+    digest = hashlib.sha256()
+    for gold_dir in gold_dirs:
+        for path in sorted([*gold_dir.glob("*.json"), *gold_dir.glob("*.txt")]):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def train(gold_dirs: Sequence[Path], model_dir: Path, k: int = 5) -> dict[str, Any]:
+    """Cross-validate, then train on every document and write the model files; return the metadata."""
+    from transforms.features import FEATURES, VOCABULARIES
+    from transforms.report import positions_report
+    from transforms.scorer import META, POLARITY_MODEL, POSITION_MODEL, vocabulary_hash
+
+    dataset = build_dataset(gold_dirs)
+    validation = cross_validate(dataset, k)
+    matrix, labels = dataset.arrays()
+    position_model, polarity_model = fit(matrix, labels)
+    texts = {POSITION_MODEL: position_model.model_to_string(), POLARITY_MODEL: polarity_model.model_to_string()}
+    report = positions_report(validation.score)
+    meta = {
+        "extractor": EXTRACTOR,
+        "version": f"{EXTRACTOR}+{hashlib.sha256(''.join(texts.values()).encode()).hexdigest()[:10]}",
+        "trained_on": dataset.sources,
+        "data_hash": data_hash(gold_dirs),
+        "candidates": len(dataset.rows),
+        "positive_candidates": int((labels > 0).sum()),
+        "features": list(FEATURES),
+        "vocabularies": vocabulary_hash(VOCABULARIES),
+        "params": {"position": PARAMS | {"rounds": ROUNDS}, "polarity": POLARITY_PARAMS | {"rounds": POLARITY_ROUNDS}},
+        "threshold": validation.threshold,
+        "calibration": {"x": list(validation.calibration.xs), "y": list(validation.calibration.ys)},
+        "cross_validation": {"folds": k, "by": "document"}
+        | {key: report[key] for key in ("precision", "recall", "f1", "true_positives", "predicted", "gold", "brier")},
+        "importance": dict(
+            sorted(
+                (
+                    (name, round(float(gain), 1))
+                    for name, gain in zip(FEATURES, position_model.feature_importance("gain"), strict=True)
+                ),
+                key=lambda item: -item[1],
+            )[:25]
+        ),
+    }
+    model_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (model_dir / name).write_text(text, encoding="utf-8")
+    (model_dir / META).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return meta
