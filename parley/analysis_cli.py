@@ -68,7 +68,8 @@ def format_tagged(result: dict[str, Any]) -> str:
     lines.append(f"other entities ({len(others)}): {', '.join(sorted(set(others)))}")
     lines.append(f"positions ({len(result['positions'])}):")
     lines += [
-        f"  {p['actor_id']} {p['stance']} {p['topic']} ({p['polarity']}, {p['attribution']}): {p['evidence']}"
+        f"  {p['actor_id']} {p['stance']} {p['topic']} ({p['polarity']}, {p['attribution']}, "
+        f"confidence {p['confidence']:.2f}): {p['evidence']}"
         for p in result["positions"]
     ]
     return "\n".join(lines)
