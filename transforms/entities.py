@@ -115,7 +115,7 @@ def line_breaks(doc: Doc) -> Doc:
 
 
 def _footnote_ends(doc: Doc) -> list[int]:
-    """Indices of the "]" that close footnote markers right after a sentence's final stop."""
+    """Return the indices of the "]" that close footnote markers right after a sentence's final stop."""
     ends, i = [], 1
     while i < len(doc) - 2:
         if doc[i].text == "[" and doc[i - 1].text in {".", "!", "?"}:
