@@ -101,7 +101,8 @@ def generate(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date
         sentence = Sentence(index, span, stance_cues, _leaders_meetings(find_topics(span), span, found, kb, day), found)
         sentence.cue_tokens = {i for c in stance_cues for i in c.tokens}
         sentences.append(sentence)
-        candidates += _pairs(sentence, kb)
+        if not sentence.question:  # a question asks about a position; it states none
+            candidates += _pairs(sentence, kb)
     return DocumentCandidates(context, sentences, candidates)
 
 
@@ -168,12 +169,16 @@ def _phrase_anchor(tokens: list[Word], phrase: tuple[str, ...]) -> Word:
 
 def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
     hits = list(sentence.topics)
+    sentence_hosts = any(c.stance == "hosts" for c in sentence.cues)
     derived = [TopicHit(h.start, h.end, "mediation", False) for h in hits if h.topic in MEDIATED_TOPICS]
     best: dict[tuple[str, str], Candidate] = {}
     for holder in sentence.holders:
         # A warring side takes part in its talks; only a third party mediates them.
-        third = [(h, "derived") for h in derived if kb.party_of(holder.actor_id) is None]
+        third_party = kb.party_of(holder.actor_id) is None
+        third = [(h, "derived") for h in derived if third_party]
         for hit, kind in [(h, "strong" if h.strong else "weak") for h in hits] + third:
+            if third_party and hit.topic == "direct_talks" and sentence_hosts:
+                continue  # a third party hosting or brokering talks mediates them (the taxonomy's mediation)
             if holder.token is not None and hit.start <= holder.token < hit.end:
                 continue  # "NATO" the alliance is no stance on NATO membership
             candidate = Candidate(sentence, holder.actor_id, hit.topic, holder, hit, kind)
@@ -183,11 +188,18 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
     return list(best.values())
 
 
-def _closeness(candidate: Candidate) -> tuple[int, int, int]:
-    """Prefer the strongest topic hit and the holder word nearest to it in the parse."""
+def _closeness(candidate: Candidate) -> tuple[int, int, int, int]:
+    """Prefer the strongest topic hit, a holder outside the topic's own phrase, and the nearest in the parse.
+
+    "Moscow called for lifting the sanctions on its banks": "its" lies inside the topic's phrase and says
+    whose banks; "Moscow" says who calls.
+    """
     kind_rank = {"strong": 0, "weak": 1, "derived": 2}[candidate.kind]
     if candidate.holder.token is None:
-        return kind_rank, 99, 0
+        return kind_rank, 1, 99, 0
     doc = candidate.sentence.span.doc
-    up, _, down = path(doc[candidate.holder.token], doc.span_root(candidate.hit.start, candidate.hit.end))
-    return kind_rank, len(up) + len(down), abs(candidate.holder.token - candidate.hit.start)
+    holder = doc[candidate.holder.token]
+    root = doc.span_root(candidate.hit.start, candidate.hit.end)
+    inside = int(any(a.i == root.i for a in holder.ancestors))
+    up, _, down = path(holder, root)
+    return kind_rank, inside, len(up) + len(down), abs(candidate.holder.token - candidate.hit.start)

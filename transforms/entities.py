@@ -137,7 +137,8 @@ def load_nlp() -> Language:
     """Load the English pipeline with the actor ruler, once per process (never at import time)."""
     nlp = spacy.load(MODEL)
     # Footnote markers glued to a sentence ("talks.[3] The …") are tokens of their own.
-    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, *FOOTNOTE_INFIXES]).finditer
+    infixes = [*(nlp.Defaults.infixes or ()), *FOOTNOTE_INFIXES]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[union-attr]
     nlp.add_pipe("parley_line_breaks", before="parser")
     # The same rules as the model's attribute ruler, a tenth of the time (transforms/attributes.py).
     fast = cast(FastAttributes, nlp.add_pipe("parley_attributes", before="attribute_ruler"))

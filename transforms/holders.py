@@ -39,6 +39,7 @@ QUOTES = frozenset(['"', "“", "”", "«", "»", "‘", "’"])
 OPENING_QUOTES = frozenset(["“", "«"])
 CLOSING_QUOTES = frozenset(["”", "»"])
 COLLECTIVE_MARKS = frozenset(["both", "two", "each", "all"])
+LEADER_NOUNS = frozenset(["president", "leader", "head"])
 VIA = ("mention", "role", "collective", "document", "pronoun", "speaker", "context")
 
 
@@ -237,11 +238,30 @@ def _collectives(context: DocumentContext, sentences: list[Sent], index: int) ->
             marks & COLLECTIVE_MARKS or (token.tag_ == "NNS" and "the" in marks and token.dep_ in SUBJECT_DEPS)
         )
         standalone = token.lower_ in {"both", "each"} and token.dep_ in SUBJECT_DEPS
-        if collective or standalone:
+        leaders = token.lemma_.lower() in LEADER_NOUNS and token.tag_ == "NNS" and bool(marks & COLLECTIVE_MARKS)
+        if leaders:
+            # "the two presidents", "both leaders": the last two leaders met in the text.
+            pair = _recent_leaders(context)
+            if len(pair) == 2:
+                context.resolved_at[token.i] = (pair, "collective")
+                holders += [Holder(a, token.i, "collective") for a in pair]
+        elif collective or standalone:
             parties = _context_parties(context, sentences, index)
             context.resolved_at[token.i] = (parties, "collective")
             holders += [Holder(a, token.i, "collective") for a in parties]
     return holders
+
+
+def _recent_leaders(context: DocumentContext) -> tuple[str, ...]:
+    """Return the last two distinct leaders named before (heads of state or government on the day)."""
+    leaders = {o.holder for o in context.kb.offices if o.leader and o.held_on(context.day)}
+    found: list[str] = []
+    for person in reversed(context.seen_persons):
+        if person in leaders and person not in found:
+            found.append(person)
+        if len(found) == 2:
+            break
+    return tuple(found)
 
 
 def _context_parties(context: DocumentContext, sentences: list[Sent], index: int) -> tuple[str, ...]:
@@ -313,6 +333,18 @@ def _antecedent(context: DocumentContext, sent: Sent, pronoun: Word) -> tuple[st
         for t in sent
         if t.i < pronoun.i and t.dep_ in SUBJECT_DEPS and t.i in context.actor_at and t.i not in context.quoted
     ]
+    if lower in PLURAL_PRONOUNS and earlier:
+        # "Trump spoke to Putin, and they agreed": the subject and whom it spoke or met with.
+        subject = next(t for t in sent if t.i < pronoun.i and t.i in context.actor_at and t.dep_ in SUBJECT_DEPS)
+        partners = [
+            context.actor_at[g.i]
+            for p in subject.head.children
+            if p.dep_ == "prep" and p.lower_ in {"with", "to"}
+            for g in p.children
+            if g.dep_ == "pobj" and g.i in context.actor_at
+        ]
+        if partners:
+            return tuple(dict.fromkeys([context.actor_at[subject.i], *partners]))
     for group in [*reversed(earlier), *reversed(context.recent[-3:])]:
         people = [a for a in group if context.is_person(a)]
         if lower in PERSON_PRONOUNS and len(group) == 1 and people:

@@ -220,3 +220,35 @@ def above_subjects(v: View) -> float:
     if v.attach is None:
         return 0.0
     return float(sum(1 for t in v.chain[v.attach + 1 :] if any(c.dep_ in SUBJECT_DEPS for c in t.children)))
+
+
+@feature("reported_for_other")
+def reported_for_other(v: View) -> float:
+    """Tell whether the holder only reports, outside quotation marks, a stance another actor holds.
+
+    "Fidan noted that the two parties agreed on an exchange": the parties hold it, not the speaker; inside a
+    quotation the speaker's own words would make it the speaker's.
+    """
+    if v.attach is None or v.word_class(v.chain[v.attach]) != "speech":
+        return 0.0
+    return float(v.candidate.hit.start not in v.context.quoted and other_actor_owns_cue(v) == 1.0)
+
+
+DIRECTIVE_CLASSES = frozenset(["demands", "proposes", "supports", "threatens", "conditions"])
+
+
+@feature("content_of_directive")
+def content_of_directive(v: View) -> float:
+    """Tell whether the holder's clause is what another actor demands or urges of it ("demanded that Russia agree").
+
+    The subject of such a clause is the target of the stance, not its holder.
+    """
+    token = v.effective[0]
+    if token is None or token.dep_ not in SUBJECT_DEPS:
+        return 0.0
+    clause = token.head
+    for governor in list(clause.ancestors)[:3]:
+        if v.word_class(governor) in DIRECTIVE_CLASSES:
+            others = {a for c in governor.children if c.dep_ in SUBJECT_DEPS for a in v.actors_of(c)}
+            return float(bool(others) and v.candidate.actor_id not in others)
+    return 0.0

@@ -64,12 +64,6 @@ def sentence_length(v: View) -> float:
     return float(len(v.candidate.sentence.span))
 
 
-@feature("question")
-def question(v: View) -> float:
-    """Tell whether the sentence asks rather than states."""
-    return float(v.candidate.sentence.question)
-
-
 @feature("quoted_share")
 def quoted_share(v: View) -> float:
     """Return the share of the sentence inside quotation marks."""

@@ -86,6 +86,9 @@ class View:
                 part = part[: index + 1]
                 break
         found = [c for c in (self.cue_at(t) for t in part if not hit.start <= t.i < hit.end) if c is not None]
+        if not found and self.attach == 0 and self.topic_root.pos_ == "VERB":
+            # The holder does the topic itself ("Moscow won't end the war"): the act is its stance.
+            return StanceCue(self.topic_root, "accepts", frozenset([self.topic_root.i]))
         return found[-1] if found else None
 
     def cue_at(self, token: Word) -> StanceCue | None:
