@@ -23,10 +23,11 @@ def tag_file(path: Path) -> dict[str, Any]:
     """Return the entities (and positions) found in a text file, as ``parley tag --json`` prints them."""
     from dataclasses import asdict
 
+    from parley.checks import read_text_file
     from transforms.actors import load_kb
     from transforms.analysis import analyze
 
-    text = path.read_text(encoding="utf-8")
+    text = read_text_file(path)
     kb = load_kb()
     entities = []
     ((_, mentions, positions),) = analyze([(path.stem, text, None)])

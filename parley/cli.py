@@ -112,19 +112,12 @@ def settings_for(args: argparse.Namespace) -> Settings:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one ingest through the real DAG and print what it did."""
-    from ingest.sources import SourcesFileError
     from parley.airflow_runner import run_ingest_once
     from parley.locks import single_run
-    from parley.pipeline import configured_sources
     from parley.progress import stage_progress
     from parley.report import format_run_report, read_run_report
 
     settings = settings_for(args)
-    try:
-        configured_sources(settings)
-    except SourcesFileError as exc:
-        print(f"parley run: {exc}", file=sys.stderr)
-        return 2
     with single_run(settings.home, "parley run"), stage_progress(settings.staging_dir):
         outcome = run_ingest_once(settings)
     report = read_run_report(settings.warehouse_path, outcome.run_id)
@@ -203,7 +196,11 @@ def cmd_tag(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"parley tag: no such file {args.file}", file=sys.stderr)
         return 2
-    result = tag_file(args.file)
+    try:
+        result = tag_file(args.file)
+    except ValueError as exc:
+        print(f"parley tag: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_tagged(result))
     return 0
 
@@ -324,12 +321,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     from parley.locks import LockBusyError
+    from parley.settings import SettingsError
 
     try:
+        problem = _input_problem(args)
+        if problem:
+            print(f"parley {args.command}: {problem}", file=sys.stderr)
+            return 2
         return COMMANDS[args.command](args)
     except LockBusyError as exc:  # another writer of this data folder: say who, do not show a traceback
         print(f"parley {args.command}: {exc}", file=sys.stderr)
         return 3
+    except SettingsError as exc:
+        print(f"parley {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader went away (`parley sql … | head`): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        print(f"parley {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _input_problem(args: argparse.Namespace) -> str | None:
+    """Check the data folder a command uses (and the feeds it polls) before it touches anything."""
+    from parley.checks import READERS, WRITERS, home_problem
+
+    command = "resume" if getattr(args, "action", None) == "resume" else args.command
+    if command not in WRITERS | READERS:
+        return None
+    settings = settings_for(args)
+    if command in {"run", "airflow"}:
+        from ingest.sources import SourcesFileError
+        from parley.pipeline import configured_sources
+
+        try:
+            configured_sources(settings)
+        except SourcesFileError as exc:
+            return str(exc)
+    return home_problem(settings.home, write=command in WRITERS)
 
 
 if __name__ == "__main__":

@@ -28,19 +28,36 @@ class LockBusyError(RuntimeError):
 
 
 def lock_dir(home: Path) -> Path:
-    """Folder of the data folder's lock files (beside the loader's working warehouse)."""
-    path = home / ".loader"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Return the folder of the data folder's lock files (beside the loader's working warehouse)."""
+    return home / ".loader"
 
 
 def holder_of(path: Path) -> dict[str, str]:
-    """Who holds (or last held) a lock, as written by the holder: pid, purpose, since."""
+    """Return who holds a lock now, as written by the holder (pid, purpose, since); {} when it is free."""
+    if not is_held(path):
+        return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8") or "{}")
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def is_held(path: Path) -> bool:
+    """Tell whether some process holds the lock (a killed holder's file may still name it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 @contextmanager

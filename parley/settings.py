@@ -6,12 +6,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES_FILE = PROJECT_ROOT / "ingest" / "sources.toml"
 DEFAULT_DAGS_FOLDER = PROJECT_ROOT / "dags"
 SEEDS_DIR = PROJECT_ROOT / "warehouse" / "seeds"
 USER_AGENT = "ParleyBot/0.1 (+https://github.com/parley-talks/parley; peace-talks research crawler)"
+
+
+class SettingsError(ValueError):
+    """A ``PARLEY_*`` variable holds a value Parley cannot use; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read settings from ``PARLEY_*`` variables, falling back to defaults."""
+        """Read settings from ``PARLEY_*`` variables, falling back to defaults; a bad value raises ``SettingsError``."""
         env = os.environ if env is None else env
         defaults = cls(home=Path())
         warehouse = env.get("PARLEY_DUCKDB_PATH")
@@ -88,21 +93,21 @@ class Settings:
             feeds=tuple(u for u in env.get("PARLEY_FEEDS", "").split() if u),
             schedule=env.get("PARLEY_SCHEDULE", defaults.schedule),
             user_agent=env.get("PARLEY_USER_AGENT", defaults.user_agent),
-            connect_timeout=float(env.get("PARLEY_CONNECT_TIMEOUT", defaults.connect_timeout)),
-            read_timeout=float(env.get("PARLEY_READ_TIMEOUT", defaults.read_timeout)),
-            total_timeout=float(env.get("PARLEY_TOTAL_TIMEOUT", defaults.total_timeout)),
-            max_page_bytes=int(env.get("PARLEY_MAX_PAGE_BYTES", defaults.max_page_bytes)),
-            max_feed_bytes=int(env.get("PARLEY_MAX_FEED_BYTES", defaults.max_feed_bytes)),
-            max_entries_per_feed=int(env.get("PARLEY_MAX_ENTRIES_PER_FEED", defaults.max_entries_per_feed)),
-            host_delay=float(env.get("PARLEY_HOST_DELAY", defaults.host_delay)),
-            fetch_workers=int(env.get("PARLEY_FETCH_WORKERS", defaults.fetch_workers)),
+            connect_timeout=_number(env, "PARLEY_CONNECT_TIMEOUT", defaults.connect_timeout, float),
+            read_timeout=_number(env, "PARLEY_READ_TIMEOUT", defaults.read_timeout, float),
+            total_timeout=_number(env, "PARLEY_TOTAL_TIMEOUT", defaults.total_timeout, float),
+            max_page_bytes=_number(env, "PARLEY_MAX_PAGE_BYTES", defaults.max_page_bytes, int),
+            max_feed_bytes=_number(env, "PARLEY_MAX_FEED_BYTES", defaults.max_feed_bytes, int),
+            max_entries_per_feed=_number(env, "PARLEY_MAX_ENTRIES_PER_FEED", defaults.max_entries_per_feed, int),
+            host_delay=_number(env, "PARLEY_HOST_DELAY", defaults.host_delay, float),
+            fetch_workers=_number(env, "PARLEY_FETCH_WORKERS", defaults.fetch_workers, int),
             allow_private_hosts=env.get("PARLEY_ALLOW_PRIVATE_HOSTS", ""),
             obey_robots=env.get("PARLEY_OBEY_ROBOTS", "true").lower() not in {"0", "false", "no"},
-            backoff_minutes=int(env.get("PARLEY_BACKOFF_MINUTES", defaults.backoff_minutes)),
-            extract_timeout=float(env.get("PARLEY_EXTRACT_TIMEOUT", defaults.extract_timeout)),
-            workers=int(env.get("PARLEY_WORKERS", defaults.workers)),
-            lock_wait_seconds=float(env.get("PARLEY_LOCK_WAIT_SECONDS", defaults.lock_wait_seconds)),
-            pause_after_failures=int(env.get("PARLEY_PAUSE_AFTER_FAILURES", defaults.pause_after_failures)),
+            backoff_minutes=_number(env, "PARLEY_BACKOFF_MINUTES", defaults.backoff_minutes, int),
+            extract_timeout=_number(env, "PARLEY_EXTRACT_TIMEOUT", defaults.extract_timeout, float),
+            workers=_number(env, "PARLEY_WORKERS", defaults.workers, int),
+            lock_wait_seconds=_number(env, "PARLEY_LOCK_WAIT_SECONDS", defaults.lock_wait_seconds, float),
+            pause_after_failures=_number(env, "PARLEY_PAUSE_AFTER_FAILURES", defaults.pause_after_failures, int),
             warehouse_override=Path(warehouse).resolve() if warehouse else None,
         )
 
@@ -137,3 +142,17 @@ class Settings:
         if self.warehouse_override:
             env["PARLEY_DUCKDB_PATH"] = str(self.warehouse_override)
         return env
+
+
+def _number(env: Mapping[str, str], key: str, default: float, kind: type[int] | type[float]) -> Any:
+    """Read a numeric setting; a value that is not a number raises ``SettingsError`` naming the variable."""
+    value = env.get(key)
+    if value is None or value == "":
+        return default
+    try:
+        number = kind(value)
+    except ValueError:
+        raise SettingsError(f"{key}={value!r} is not a {'whole ' if kind is int else ''}number") from None
+    if number < 0:
+        raise SettingsError(f"{key}={value!r} cannot be negative")
+    return number

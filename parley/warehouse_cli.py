@@ -9,20 +9,26 @@ from pathlib import Path
 from typing import Any
 
 from parley.sources_cli import format_table
-from warehouse.db import connect, table_exists
+from warehouse.db import connect, connect_sandboxed, table_exists
 
 MAX_ROWS_SHOWN = 1000
 
 
 def run_sql(warehouse: Path, query: str, *, as_csv: bool = False, parquet: Path | None = None) -> int:
-    """Run a read-only query and print it as a table or CSV, or write it as Parquet; return the row count."""
-    with connect(warehouse, read_only=True) as con:
+    """Run a query in the sandbox and print it as a table or CSV, or write it as Parquet; return the row count.
+
+    The query itself can touch no file: the Parquet file is written here, from the result.
+    """
+    with connect_sandboxed(warehouse) as con:
         relation = con.sql(query)
         if relation is None:
             return 0
         if parquet is not None:
-            relation.write_parquet(str(parquet))
-            return int((con.sql(f"select count(*) from read_parquet('{parquet}')").fetchone() or (0,))[0])
+            import pyarrow.parquet as pq
+
+            table = relation.fetch_arrow_table()
+            pq.write_table(table, str(parquet))
+            return int(table.num_rows)
         header = tuple(relation.columns)
         rows = relation.fetchall()
     if as_csv:

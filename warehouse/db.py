@@ -15,6 +15,17 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     return duckdb.connect(str(path), read_only=read_only)
 
 
+def connect_sandboxed(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for an analyst's SQL: read-only, no file or network access, settings locked.
+
+    A query can read the warehouse and nothing else (``read_csv('/etc/passwd')``, ``copy … to``,
+    ``attach``, ``install``/``load`` and URLs are refused) and can change no setting to undo that.
+    """
+    return duckdb.connect(
+        str(path), read_only=True, config={"enable_external_access": False, "lock_configuration": True}
+    )
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Tell whether a table or view of that name exists in the main schema."""
     row = con.execute(
