@@ -13,6 +13,7 @@ from ingest.extract import MIN_ARTICLE_WORDS
 # A book-length page is an extraction accident; below the extractor's floor nothing is an article.
 MIN_WORDS = MIN_ARTICLE_WORDS
 MAX_WORDS = 30_000
+MAX_DATE_GAP_DAYS = 2
 LANGUAGES = ["en", "uk", "ru", "de", "fr", "es", "it", "pl", "tr"]
 
 
@@ -35,6 +36,8 @@ def articles_suite(now: datetime | None = None) -> ExpectationSuite:
                 column="word_count", min_value=MIN_WORDS, max_value=MAX_WORDS, severity="critical"
             ),
             gxe.ExpectColumnValuesToNotBeNull(column="title", severity="warning"),
+            # The page and its feed name different days: one of them (usually the feed) is wrong.
+            gxe.ExpectColumnValuesToBeBetween(column="date_gap_days", max_value=MAX_DATE_GAP_DAYS, severity="warning"),
             gxe.ExpectColumnValuesToBeInSet(column="language", value_set=LANGUAGES, severity="warning"),
         ],
     )

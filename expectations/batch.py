@@ -36,6 +36,9 @@ def articles_frame(articles: Sequence[Article]) -> Any:
 
     df = frame(articles, Article)
     df["published_at"] = pd.to_datetime(df["published_at"], utc=True)
+    df["feed_published_at"] = pd.to_datetime(df["feed_published_at"], utc=True)
+    # How far the page's own date and its feed's disagree (null when one is missing).
+    df["date_gap_days"] = (df["published_at"] - df["feed_published_at"]).abs().dt.total_seconds() / 86400
     return df
 
 

@@ -72,7 +72,7 @@ def split_duplicates(
 
 
 def to_article(page: FetchedPage, extracted: Extracted) -> Article:
-    """Combine feed metadata and extracted metadata; the feed wins where it is more precise."""
+    """Combine feed and page metadata: the page's own date wins over the feed's, which is kept beside it."""
     url = _canonical(page.raw.final_url, extracted.canonical_url)
     text = clean_text(extracted.text, title=extracted.title).text
     return Article(
@@ -81,7 +81,7 @@ def to_article(page: FetchedPage, extracted: Extracted) -> Article:
         url=url,
         title=extracted.title or page.entry.title,
         authors=page.entry.authors or extracted.authors,
-        published_at=page.entry.published_at or extracted.published_at,
+        published_at=extracted.published_at or page.entry.published_at,
         fetched_at=page.raw.fetched_at,
         language=extracted.language,
         site_name=extracted.site_name,
@@ -94,6 +94,8 @@ def to_article(page: FetchedPage, extracted: Extracted) -> Article:
         is_seed=False,
         feed_guid=page.entry.guid,
         simhash=simhash(text),
+        feed_published_at=page.entry.published_at,
+        date_source="page" if extracted.published_at else ("feed" if page.entry.published_at else None),
     )
 
 

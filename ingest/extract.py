@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import charset_normalizer
 import trafilatura
 from trafilatura.utils import decode_file
 
+from ingest.dates import declared_published
 from ingest.language import detect_language
 
 logger = logging.getLogger(__name__)
@@ -90,12 +92,16 @@ def extract_raw_page(home: str, relative_path: str, charset: str | None, url: st
 def extract_article(html: str, *, url: str) -> Extracted | None:
     """Extract the main text and metadata; retry in recall mode when the first pass is too short."""
     first = _run(html, url, favor_recall=False)
-    if first is not None and len(first.text) >= MIN_TEXT_CHARS:
-        return first
-    second = _run(html, url, favor_recall=True)
-    candidates = [c for c in (first, second) if c is not None]
-    best = max(candidates, key=lambda c: len(c.text), default=None)
-    return best if best is not None and len(best.text.split()) >= MIN_ARTICLE_WORDS else None
+    best: Extracted | None = first
+    if first is None or len(first.text) < MIN_TEXT_CHARS:
+        second = _run(html, url, favor_recall=True)
+        candidates = [c for c in (first, second) if c is not None]
+        best = max(candidates, key=lambda c: len(c.text), default=None)
+    if best is None or len(best.text.split()) < MIN_ARTICLE_WORDS:
+        return None
+    # The page's own precise timestamp (JSON-LD, article meta tags) beats trafilatura's day.
+    declared = declared_published(html)
+    return dataclasses.replace(best, published_at=declared) if declared is not None else best
 
 
 def _run(html: str, url: str, *, favor_recall: bool) -> Extracted | None:

@@ -8,7 +8,7 @@ import logging
 import zlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.http import FetchError, HttpFetcher
@@ -55,6 +55,7 @@ def _fetch_one(
 ) -> FetchedPage | IngestError:
     try:
         result = fetcher.fetch(entry.url)
+        fetched_at = datetime.now(UTC)  # the moment the page arrived, not the run's logical time
         if result.content_type and result.content_type not in HTML_TYPES:
             raise FetchError("not_html", f"{result.final_url} is {result.content_type}, not HTML")
         body = _undo_stray_compression(result.body, fetcher.limits.max_bytes, result.final_url)
@@ -80,7 +81,7 @@ def _fetch_one(
         content_type=result.content_type,
         byte_count=len(body),
         path=path,
-        fetched_at=now,
+        fetched_at=fetched_at,
         charset=result.charset,
     )
     return FetchedPage(entry=entry, raw=raw, charset=result.charset)

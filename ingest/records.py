@@ -75,6 +75,8 @@ class Article:
     is_seed: bool
     feed_guid: str | None = None
     simhash: int | None = None
+    feed_published_at: datetime | None = None
+    date_source: str | None = None  # which date published_at is: the page's own ("page") or the feed's ("feed")
 
 
 @dataclass(frozen=True)

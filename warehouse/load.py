@@ -165,6 +165,8 @@ REPLACED_COLUMNS = (
     "simhash",
     "extractor",
     "extractor_version",
+    "feed_published_at",
+    "date_source",
     "run_id",
 )
 

@@ -37,7 +37,7 @@ def test_good_batch_passes_and_renders_data_docs(tmp_path: Path, seeds: list[Art
     verdict = _validate(tmp_path, seeds)
     assert verdict["failed_critical"] == [] and verdict["quarantined"]["articles"] == []
     assert (tmp_path / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
-    assert len((tmp_path / "dq.jsonl").read_text().splitlines()) == 9 + 5 + 7  # articles, mentions, positions
+    assert len((tmp_path / "dq.jsonl").read_text().splitlines()) == 10 + 5 + 7  # articles, mentions, positions
 
 
 def test_bad_rows_are_named_and_quarantined(tmp_path: Path, seeds: list[Article]) -> None:
@@ -60,3 +60,15 @@ def test_missing_title_only_warns(tmp_path: Path, seeds: list[Article]) -> None:
     verdict = _validate(tmp_path, [replace(seeds[0], title=None), *seeds[1:]])
     assert verdict["failed_critical"] == []
     assert verdict["failed_warnings"] == ["articles.expect_column_values_to_not_be_null:title"]
+
+
+def test_a_page_and_feed_that_disagree_on_the_date_is_a_warning(tmp_path: Path, seeds: list[Article]) -> None:
+    late = replace(
+        seeds[0],
+        published_at=datetime(2025, 5, 10, 9, tzinfo=UTC),
+        feed_published_at=datetime(2025, 5, 20, 9, tzinfo=UTC),
+        date_source="page",
+    )
+    verdict = _validate(tmp_path, [late, *seeds[1:]])
+    assert verdict["failed_critical"] == []
+    assert any("date_gap_days" in name for name in verdict["failed_warnings"]), verdict["failed_warnings"]
