@@ -3,9 +3,11 @@
 Poll the configured feeds, fetch and extract new articles, tag their entities, validate the batch
 with Great Expectations and load everything (plus the seed documents) into the DuckDB warehouse.
 
-Each task calls one function of `parley.pipeline`; data moves through `PARLEY_HOME/staging/<run>/`,
-and only `load_warehouse` writes DuckDB. `quality_gate` fails the run when a critical expectation
-failed; the failing rows are then in `dq_quarantine` and the good rows are loaded.
+Each task calls one function of `parley.pipeline`; data moves through `PARLEY_HOME/staging/<run>/`.
+`load_warehouse` writes the run's rows; `quality_gate` fails the run when a critical expectation
+failed (the failing rows are then in `dq_quarantine`, the good rows are loaded); `record_run` runs
+however the run went: it records every stage that ran in `pipeline_runs` and publishes the warehouse.
+Both writers share the one-slot `parley_warehouse` pool.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import dag, task, teardown
 
 from parley.locks import WAREHOUSE_POOL
 
@@ -90,6 +92,16 @@ def parley_ingest() -> None:
         except QualityGateError as exc:
             raise AirflowFailException(str(exc)) from exc
 
+    # A teardown: it runs however the run went, and the run's outcome stays the gate's (or the failed
+    # task's). A failure to record shows as its own failed task and in the task log.
+    @teardown
+    @task(pool=WAREHOUSE_POOL)
+    def record_run(dag_run: Any = None) -> dict[str, Any]:
+        from parley.pipeline import record_step
+        from parley.settings import Settings
+
+        return record_step(Settings.from_env(), dag_run.run_id)
+
     (
         poll_feeds()
         >> fetch_pages()
@@ -98,6 +110,7 @@ def parley_ingest() -> None:
         >> validate_batch()
         >> load_warehouse()
         >> quality_gate()
+        >> record_run()
     )
 
 

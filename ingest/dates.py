@@ -54,7 +54,8 @@ def _json_ld_dates(html: str) -> Iterator[str]:
             data = json.loads(block.strip())
         except ValueError:
             continue
-        articles, others = [], []
+        articles: list[str] = []
+        others: list[str] = []
         for item in _objects(data):
             kinds = item.get("@type", "")
             kinds = kinds if isinstance(kinds, list) else [kinds]

@@ -33,12 +33,15 @@ class FeedState:
     paused_reason: str | None = None
     next_poll_at: datetime | None = None
 
-    def skip_reason(self, now: datetime) -> str | None:
-        """Say why this source is not polled now (paused, or backing off after failures), if it is not."""
+    def skip_reason(self, now: datetime, source_id: str) -> str | None:
+        """Say why this source is not polled now, when it will be, and how to poll it now; None if it is polled."""
+        resume = f"`parley sources resume {source_id}` polls it on the next run"
         if self.paused_reason:
-            return f"paused: {self.paused_reason} (resume with `parley sources resume`)"
+            return f"paused: {self.paused_reason}; {resume}"
         if self.next_poll_at is not None and self.next_poll_at > now:
-            return f"backing off after failures until {self.next_poll_at.isoformat(timespec='minutes')}"
+            wait = max(1, round((self.next_poll_at - now).total_seconds() / 60))
+            when = self.next_poll_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            return f"backing off after failures: next poll at {when} (in {wait} min); {resume}"
         return None
 
 
@@ -80,7 +83,7 @@ def poll_source(
 ) -> tuple[FeedPoll, list[FeedEntry]]:
     """Poll one feed conditionally; return the poll record and the entries not in ``known``."""
     started = time.monotonic()
-    skip = state.skip_reason(now)
+    skip = state.skip_reason(now, source.source_id)
 
     def record(status: str, **fields: Any) -> FeedPoll:
         return FeedPoll(

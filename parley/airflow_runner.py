@@ -96,6 +96,8 @@ def run_ingest_once(settings: Settings) -> DagRunOutcome:
     if dag is None:
         raise RuntimeError(f"no DAG {DAG_ID!r} in {os.environ['AIRFLOW__CORE__DAGS_FOLDER']}")
     logging.getLogger("airflow").setLevel(logging.WARNING)
+    # While a failed task waits for its retry, dag.test() says "No tasks to run" every second: once is enough.
+    logging.getLogger("airflow.sdk.definitions.dag").addFilter(OnceFilter())
     run = dag.test()
     failed = {
         ti.task_id: _failure_reason(ti)
@@ -103,6 +105,21 @@ def run_ingest_once(settings: Settings) -> DagRunOutcome:
         if str(ti.state).endswith(("failed", "upstream_failed"))
     }
     return DagRunOutcome(run_id=run.run_id, state=str(run.state).split(".")[-1].lower(), failed_tasks=failed)
+
+
+class OnceFilter(logging.Filter):
+    """Let a message through once until a different one comes (a retry's wait repeats itself)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last: str | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Pass a record unless it repeats the previous one."""
+        message = record.getMessage()
+        repeated = message == self.last
+        self.last = message
+        return not repeated
 
 
 def _failure_reason(ti: object) -> str:

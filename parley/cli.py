@@ -113,18 +113,33 @@ def settings_for(args: argparse.Namespace) -> Settings:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one ingest through the real DAG and print what it did."""
     from parley.airflow_runner import run_ingest_once
+    from parley.console import captured_output, last_error
     from parley.locks import single_run
     from parley.progress import stage_progress
     from parley.report import format_run_report, read_run_report
 
     settings = settings_for(args)
-    with single_run(settings.home, "parley run"), stage_progress(settings.staging_dir):
-        outcome = run_ingest_once(settings)
+    log_path = settings.home / "logs" / f"run-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
+    with (
+        single_run(settings.home, "parley run"),
+        captured_output(log_path) as terminal,
+        stage_progress(settings.staging_dir, terminal),
+    ):
+        try:
+            outcome = run_ingest_once(settings)
+        except RuntimeError as exc:  # the DAG could not even start
+            outcome = None
+            failure = str(exc)
+    if outcome is None:
+        print(f"parley run: {failure} (full log: {log_path})", file=sys.stderr)
+        return 1
     report = read_run_report(settings.warehouse_path, outcome.run_id)
     print(format_run_report(report, warehouse=settings.warehouse_path, data_docs=settings.data_docs_index))
     if outcome.state != "success":
-        failed = ", ".join(f"{task} ({why})" for task, why in outcome.failed_tasks.items())
-        print(f"run {outcome.state}: {failed}", file=sys.stderr)
+        why = last_error(log_path.read_text(encoding="utf-8", errors="replace")) or "see the log"
+        failed = ", ".join(outcome.failed_tasks)
+        print(f"run {outcome.state}: {failed}: {why}", file=sys.stderr)
+        print(f"full log: {log_path}", file=sys.stderr)
         return 1
     return 0
 
@@ -285,7 +300,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from parley.status_cli import status_report
 
     settings = settings_for(args)
-    text, failed = status_report(settings.home, settings.warehouse_path)
+    text, failed = status_report(settings.home, settings.warehouse_path, settings.airflow_home)
     print(text)
     return 1 if failed else 0
 

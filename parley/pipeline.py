@@ -201,12 +201,14 @@ def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, A
     paths = run_paths(settings, run_id)
     with stage(paths, "validate", run_id) as counts:
         articles = read_rows(paths.articles, Article)
+        # Like with like: a run whose feeds had nothing new is not compared with runs that had news.
+        new_entries = len(read_rows(paths.entries, FeedEntry))
         batch = RunBatch(
             articles=articles,
             mentions=read_rows(paths.mentions, Mention),
             positions=read_rows(paths.positions, Position),
             sources=feed_health(settings.working_path),
-            recent_volumes=recent_volumes(settings.working_path),
+            recent_volumes=recent_volumes(settings.working_path) if new_entries else None,
         )
         verdict = validate_batch(
             articles,
@@ -223,32 +225,49 @@ def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, A
 
 
 def load_step(settings: Settings, run_id: str) -> dict[str, Any]:
-    """Write the run's staged rows into the warehouse in one transaction (the only writer)."""
-    from warehouse.batch import load_run, load_stage_stats
+    """Write the run's staged rows into the warehouse's working file in one transaction (the only writer)."""
+    from warehouse.batch import load_run
     from warehouse.load import HealthPolicy
-    from warehouse.publish import publish
 
     paths = run_paths(settings, run_id)
-    with warehouse_writer(settings.home, f"load run {run_id}", wait_seconds=settings.lock_wait_seconds):
-        with stage(paths, "load", run_id) as counts:
-            health = HealthPolicy(base_minutes=settings.backoff_minutes, pause_after=settings.pause_after_failures)
-            summary = load_run(settings.working_path, paths.root, run_id, health)
-            counts.update(items_in=summary["staged_articles"], items_out=summary["new_articles"])
-        load_stage_stats(settings.working_path, paths.stages, run_id)
-        publish(settings.working_path, settings.warehouse_path)
+    with (
+        warehouse_writer(settings.home, f"load run {run_id}", wait_seconds=settings.lock_wait_seconds),
+        stage(paths, "load", run_id) as counts,
+    ):
+        health = HealthPolicy(base_minutes=settings.backoff_minutes, pause_after=settings.pause_after_failures)
+        summary = load_run(settings.working_path, paths.root, run_id, health)
+        counts.update(items_in=summary["staged_articles"], items_out=summary["new_articles"])
     return summary
 
 
 def quality_gate_step(settings: Settings, run_id: str) -> dict[str, Any]:
     """Fail the run, naming the expectations, when a critical one failed on its batch."""
-    verdict: dict[str, Any] = json.loads(run_paths(settings, run_id).verdict.read_text(encoding="utf-8"))
-    if verdict["failed_critical"]:
-        held = ", ".join(f"{len(keys)} {table}" for table, keys in verdict["quarantined"].items() if keys)
-        raise QualityGateError(
-            f"critical expectations failed: {', '.join(verdict['failed_critical'])}; quarantined: {held or 'none'} "
-            "(the other rows loaded; see `parley dq` and table dq_quarantine)"
-        )
+    paths = run_paths(settings, run_id)
+    with stage(paths, "quality_gate", run_id) as counts:
+        verdict: dict[str, Any] = json.loads(paths.verdict.read_text(encoding="utf-8"))
+        counts.update(items_in=len(verdict["failed_critical"]) + len(verdict["failed_warnings"]))
+        if verdict["failed_critical"]:
+            held = ", ".join(f"{len(keys)} {table}" for table, keys in verdict["quarantined"].items() if keys)
+            raise QualityGateError(
+                f"critical expectations failed: {', '.join(verdict['failed_critical'])}; "
+                f"quarantined: {held or 'none'} (the other rows loaded; see `parley dq` and table dq_quarantine)"
+            )
     return verdict
+
+
+def record_step(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Record every stage that ran (a failed one and the gate included) in ``pipeline_runs``; publish.
+
+    Runs however the run went, so `parley status` and the warehouse tell a failed run as it was.
+    """
+    from warehouse.batch import load_stage_stats
+    from warehouse.publish import publish
+
+    paths = run_paths(settings, run_id)
+    with warehouse_writer(settings.home, f"record run {run_id}", wait_seconds=settings.lock_wait_seconds):
+        recorded = load_stage_stats(settings.working_path, paths.stages, run_id)
+        publish(settings.working_path, settings.warehouse_path)
+    return {"stages": recorded}
 
 
 def make_fetcher(settings: Settings) -> Any:

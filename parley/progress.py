@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from rich.console import Console
 from rich.progress import (
@@ -36,13 +37,15 @@ def _progress(console: Console) -> Progress:
 
 
 @contextmanager
-def stage_progress(staging_dir: Path, stages: Sequence[str] = INGEST_STAGES) -> Iterator[None]:
-    """Show a run's stages as they finish, read from the stage files the steps write into staging.
+def stage_progress(
+    staging_dir: Path, terminal: TextIO | None = None, stages: Sequence[str] = INGEST_STAGES
+) -> Iterator[None]:
+    """Show a run's stages as they finish (on ``terminal``, else stderr), read from the steps' stage files.
 
     The run id is Airflow's, known only once the run starts: the newest staging folder created after
     this call is the run's.
     """
-    console = Console(stderr=True)
+    console = Console(file=terminal) if terminal is not None else Console(stderr=True)
     if not console.is_terminal:  # a log or a pipe gets the summary only
         yield
         return

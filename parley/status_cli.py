@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+from parley.airflow_state import ACTIVE, DagRunState, recent_dag_runs
 from parley.locks import holder_of, lock_dir
 from parley.sources_cli import COLUMNS, format_table, source_health_rows
 from parley.warehouse_cli import quality_report
@@ -37,20 +39,70 @@ def recent_runs(warehouse: Path, *, limit: int = 5) -> list[tuple[str, ...]]:
     return [tuple(str(v) for v in row) for row in rows]
 
 
-def status_report(home: Path, warehouse: Path) -> tuple[str, bool]:
-    """Render the status text; the flag tells whether the latest quality verdict failed."""
+def status_report(home: Path, warehouse: Path, airflow_home: Path) -> tuple[str, bool]:
+    """Render the status text; the flag tells whether the latest run or the latest quality verdict failed."""
     parts = []
     writer = holder_of(lock_dir(home) / "writer.lock")
     run = holder_of(lock_dir(home) / "run.lock")
+    dag_runs = recent_dag_runs(airflow_home)
     busy = [f"{h['purpose']} (pid {h['pid']}, since {h['since']})" for h in (run, writer) if h]
+    busy += [_active(r) for r in dag_runs if r.state in ACTIVE]
     parts.append("In progress: " + ("; ".join(busy) if busy else "nothing"))
+    finished = [r for r in dag_runs if r.state not in ACTIVE]
+    latest_failed = bool(finished) and finished[0].state == "failed"
+    if dag_runs:
+        errors = stage_errors(warehouse)
+        parts.append("Airflow runs (newest first):\n" + "\n".join(f"  {_describe(r, errors)}" for r in dag_runs))
     if not warehouse.exists():
         parts.append(f"No warehouse yet at {warehouse}: run `parley run` or start `parley airflow`.")
-        return "\n\n".join(parts), False
+        return "\n\n".join(parts), latest_failed
     runs = recent_runs(warehouse)
-    parts.append("Last runs:\n" + (format_table(RUN_COLUMNS, runs) if runs else "  none yet"))
+    parts.append("Last runs by stage:\n" + (format_table(RUN_COLUMNS, runs) if runs else "  none yet"))
     sources = source_health_rows(warehouse)
     parts.append("Sources:\n" + (format_table(COLUMNS, sources) if sources else "  none polled yet"))
     quality, failed = quality_report(warehouse, runs=1)
     parts.append(quality)
-    return "\n\n".join(parts), failed
+    return "\n\n".join(parts), failed or latest_failed
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else "?"
+
+
+def _active(run: DagRunState) -> str:
+    doing = ", ".join(f"{t.task_id} {t.state}" for t in run.running_tasks) or run.state
+    return f"{run.dag_id} {run.run_id} since {_when(run.started)} ({doing})"
+
+
+# The stage each ingest task records in pipeline_runs.
+TASK_STAGES = {
+    "poll_feeds": "poll",
+    "fetch_pages": "fetch",
+    "extract_articles": "extract",
+    "tag_entities": "tag",
+    "validate_batch": "validate",
+    "load_warehouse": "load",
+    "quality_gate": "quality_gate",
+    "reprocess_articles": "reprocess",
+}
+
+
+def stage_errors(warehouse: Path) -> dict[tuple[str, str], str]:
+    """Return the errors stages recorded, by (run, stage): the fallback when a task wrote no log file."""
+    if not warehouse.exists():
+        return {}
+    with connect(warehouse, read_only=True) as con:
+        if not table_exists(con, "pipeline_runs"):
+            return {}
+        rows = con.execute("select run_id, stage, error from pipeline_runs where error is not null").fetchall()
+    return {(run, stage): error for run, stage, error in rows}
+
+
+def _describe(run: DagRunState, errors: dict[tuple[str, str], str]) -> str:
+    text = f"{run.dag_id} {run.run_id}: {run.state}, started {_when(run.started)}"
+    if run.ended:
+        text += f", ended {_when(run.ended)}"
+    for task in run.failed_tasks:
+        why = task.error or errors.get((run.run_id, TASK_STAGES.get(task.task_id, task.task_id))) or "see its log"
+        text += f"\n    failed task {task.task_id} (attempt {task.try_number}): {why.splitlines()[-1][:300]}"
+    return text

@@ -91,6 +91,7 @@ def load_stage_stats(warehouse: Path, stages_dir: Path, run_id: str) -> int:
         for column in ("started_at", "finished_at"):
             df[column] = pd.to_datetime(df[column], utc=True)
     with connect(warehouse) as con:
+        migrate(con)  # a run that failed before its load may be the first to touch the file
         return load.replace_run_rows(con, "pipeline_runs", df, run_id)
 
 

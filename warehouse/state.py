@@ -82,13 +82,16 @@ def feed_health(path: Path) -> list[dict[str, object]]:
 
 
 def recent_volumes(path: Path, runs: int = 10) -> list[int]:
-    """Return the new articles loaded by each of the last runs (from ``pipeline_runs``)."""
+    """Return the new articles loaded by each of the last runs whose feeds had new entries (``pipeline_runs``)."""
     if not path.exists():
         return []
     with connect(path, read_only=True) as con:
         if not table_exists(con, "pipeline_runs"):
             return []
         rows = con.execute(
-            "select items_out from pipeline_runs where stage = 'load' order by finished_at desc limit ?", [runs]
+            """select l.items_out from pipeline_runs l
+               join pipeline_runs p on p.run_id = l.run_id and p.stage = 'poll' and p.items_out > 0
+               where l.stage = 'load' order by l.finished_at desc limit ?""",
+            [runs],
         ).fetchall()
     return [int(r[0]) for r in rows]

@@ -19,6 +19,7 @@ EXPECTED_ORDER = [
     "validate_batch",
     "load_warehouse",
     "quality_gate",
+    "record_run",
 ]
 
 
@@ -61,7 +62,16 @@ def test_warehouse_writers_share_a_one_slot_pool(dagbag: Any) -> None:
         for t in dagbag.dags[dag_id].tasks
         if t.pool == "parley_warehouse"
     }
-    assert writers == {("parley_ingest", "load_warehouse"), ("parley_reprocess", "reprocess_articles")}
+    assert writers == {
+        ("parley_ingest", "load_warehouse"),
+        ("parley_ingest", "record_run"),
+        ("parley_reprocess", "reprocess_articles"),
+    }
+
+
+def test_the_run_is_recorded_however_it_went(dagbag: Any) -> None:
+    record = dagbag.dags["parley_ingest"].get_task("record_run")
+    assert record.is_teardown and not record.on_failure_fail_dagrun  # the run's outcome stays the gate's
 
 
 def test_reprocess_dag_is_manual_with_selection_params(dagbag: Any) -> None:
