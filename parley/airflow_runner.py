@@ -67,18 +67,20 @@ def prepare_airflow(settings: Settings) -> None:
     )
 
 
-def standalone_environment(settings: Settings, *, port: int) -> dict[str, str]:
+def standalone_environment(settings: Settings, *, port: int, host: str = "127.0.0.1") -> dict[str, str]:
     """Prepare Airflow's database and pool, then return the environment ``airflow standalone`` runs with.
 
     Tasks then run in processes of Airflow's LocalExecutor, which reach the API server's execution API:
     the port must be the same for both.
     """
     prepare_airflow(settings)
+    local = "127.0.0.1" if host in {"0.0.0.0", "::", "127.0.0.1", "localhost"} else host
     return {
         **os.environ,
+        "AIRFLOW__API__HOST": host,
         "AIRFLOW__API__PORT": str(port),
-        "AIRFLOW__API__BASE_URL": f"http://localhost:{port}",
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{port}/execution/",
+        "AIRFLOW__API__BASE_URL": f"http://{local}:{port}",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://{local}:{port}/execution/",
         "AIRFLOW__CORE__EXECUTOR": os.environ.get("AIRFLOW__CORE__EXECUTOR", "LocalExecutor"),
         "AIRFLOW__LOGGING__LOGGING_LEVEL": os.environ.get("AIRFLOW__LOGGING__LOGGING_LEVEL", "INFO"),
     }

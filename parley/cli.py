@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
         "parley_ingest then runs on $PARLEY_SCHEDULE",
     )
     airflow.add_argument("--port", type=int, default=8080, help="API server and UI port (default 8080)")
+    airflow.add_argument(
+        "--host", default="127.0.0.1", help="address the UI and API listen on (default 127.0.0.1; 0.0.0.0 for all)"
+    )
     airflow.add_argument("--sources", type=Path, help="sources TOML file (default: $PARLEY_SOURCES)")
     airflow.add_argument("--feed", action="append", default=[], metavar="URL", help="poll just this feed (repeatable)")
 
@@ -306,13 +309,34 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_airflow(args: argparse.Namespace) -> int:
-    """Replace this process with ``airflow standalone``, configured for this data folder and Parley's DAGs."""
+    """Run Airflow (scheduler, DAG processor, API server, triggerer) for this data folder until stopped."""
     from parley.airflow_runner import standalone_environment
+    from parley.service import PortTakenError, Supervisor, choose_ports, parallelism, running_service
 
     settings = settings_for(args)
-    env = standalone_environment(settings, port=args.port)
-    print(f"Airflow home: {settings.airflow_home}  UI and API: http://localhost:{args.port}", flush=True)
-    os.execve(sys.executable, [sys.executable, "-m", "airflow", "standalone"], env)
+    other = running_service(settings.airflow_home)
+    if other:
+        print(
+            f"parley airflow: already running for {settings.home} (pid {other['pid']}, since {other['since']}, "
+            f"port {other['ports']['api']}); stop it first",
+            file=sys.stderr,
+        )
+        return 3
+    try:
+        ports = choose_ports(args.port, args.host, dict(os.environ))
+    except PortTakenError as exc:
+        print(f"parley airflow: {exc}", file=sys.stderr)
+        return 2
+    env = standalone_environment(settings, port=ports.api, host=args.host)
+    env.update(ports.environment())
+    env.setdefault("AIRFLOW__CORE__PARALLELISM", str(parallelism()))
+    print(
+        f"parley airflow: Airflow home {settings.airflow_home}; UI and API on {args.host}:{ports.api}; "
+        f"log servers on {ports.worker_log} and {ports.trigger_log}; {env['AIRFLOW__CORE__PARALLELISM']} task slots",
+        flush=True,
+    )
+    stop_timeout = float(os.environ.get("PARLEY_STOP_TIMEOUT_SECONDS", "30"))
+    return Supervisor(settings, env, ports, args.host, stop_timeout=stop_timeout).run()
 
 
 COMMANDS = {

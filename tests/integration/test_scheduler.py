@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
 import pytest
 import sqlalchemy
 
@@ -43,8 +44,41 @@ def parley_env(site: FixtureSite, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
+def held_ports(*ports: int) -> Iterator[list[int]]:
+    """Listen on these ports (the ones that are free) for the duration, as another program would."""
+    held, sockets = [], []
+    for port in ports:
+        sock = socket.socket()
+        try:
+            sock.bind(("0.0.0.0", port))
+            sock.listen()
+        except OSError:
+            sock.close()
+            continue
+        sockets.append(sock)
+        held.append(port)
+    try:
+        yield held
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def airflow_processes(airflow_home: Path) -> list[psutil.Process]:
+    """Every live process started for this Airflow home (they all carry AIRFLOW_HOME in their environment)."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get("AIRFLOW_HOME") == str(airflow_home) and proc.status() != psutil.STATUS_ZOMBIE:
+                found.append(proc)
+        except psutil.Error:
+            continue
+    return found
+
+
+@contextmanager
 def airflow_running(home: Path, site: FixtureSite, env: dict[str, str]) -> Iterator[Path]:
-    """Start ``parley airflow`` in its own process group; stop every component afterwards."""
+    """Start ``parley airflow`` as a service manager would; stop it with SIGTERM and check nothing is left."""
     log = home.parent / "airflow-standalone.log"
     home.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
@@ -62,12 +96,18 @@ def airflow_running(home: Path, site: FixtureSite, env: dict[str, str]) -> Itera
         try:
             yield log
         finally:
-            os.killpg(proc.pid, signal.SIGINT)
+            proc.send_signal(signal.SIGTERM)  # to the service alone, as systemd, Docker and `timeout` do
             try:
-                proc.wait(timeout=60)
+                code = proc.wait(timeout=90)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+                pytest.fail(f"parley airflow did not stop within 90 s of SIGTERM:\n{log.read_text()[-3000:]}")
+            left = airflow_processes(home / "airflow")
+            for survivor in left:
+                survivor.kill()
+            assert code == 0, log.read_text()[-3000:]
+            assert left == [], [p.cmdline() for p in left]
 
 
 def dag_runs(metadata_url: str, dag_id: str) -> list[tuple[str, str, str]]:
@@ -99,10 +139,23 @@ def wait_for_run(metadata_url: str, dag_id: str, log: Path, *, timeout: float) -
 def test_the_scheduler_runs_ingest_on_schedule_and_reprocess_on_request(site: FixtureSite, tmp_path: Path) -> None:
     home = tmp_path / "data"
     env = parley_env(site, PARLEY_SCHEDULE="* * * * *")
-    with airflow_running(home, site, env) as log:
+    # Airflow's default log-server ports taken by another program: the service picks free ones.
+    with held_ports(8793, 8794), airflow_running(home, site, env) as log:
         sqlite = f"sqlite:///{home / 'airflow' / 'airflow.db'}"
         run_id, run_type, state = wait_for_run(sqlite, "parley_ingest", log, timeout=420)
         assert (run_type, state) == ("scheduled", "success"), log.read_text()[-4000:]
+        assert "Airflow is ready" in log.read_text()
+
+        second = subprocess.run(
+            [sys.executable, "-m", "parley", "airflow", "--home", str(home), "--port", str(free_port())],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert second.returncode == 3 and "already running" in second.stderr, second.stderr
 
         stages = query_warehouse(home, f"select stage, status from pipeline_runs where run_id = '{run_id}'")
         assert {s for s, _ in stages} >= {"poll", "fetch", "extract", "tag", "validate", "load"}
@@ -135,6 +188,36 @@ def test_the_scheduler_runs_ingest_on_schedule_and_reprocess_on_request(site: Fi
         home, "select items_in, items_out from pipeline_runs where stage = 'reprocess' and run_id like 'reprocess__%'"
     )
     assert reprocessed == [(5, 5)]
+
+
+def test_a_taken_port_stops_the_service_in_seconds_naming_it(site: FixtureSite, tmp_path: Path) -> None:
+    env = parley_env(site)
+    with held_ports(free_port()) as (taken,):
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "parley", "airflow", "--home", str(tmp_path / "data"), "--port", str(taken)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 2 and f"port {taken}" in result.stderr, result.stderr
+        assert time.monotonic() - started < 30
+        pinned = {**env, "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(taken)}
+        result = subprocess.run(
+            [sys.executable, "-m", "parley", "airflow", "--home", str(tmp_path / "data"), "--port", str(free_port())],
+            cwd=ROOT,
+            env=pinned,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 2, result.stderr
+        assert f"port {taken}" in result.stderr and "WORKER_LOG_SERVER_PORT" in result.stderr, result.stderr
+    assert airflow_processes(tmp_path / "data" / "airflow") == []
 
 
 @pytest.mark.skipif(postgres_bin() is None, reason="needs Debian's postgresql (apt-get install postgresql)")
