@@ -35,6 +35,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         except Exception:
             con.execute("rollback")
             raise
+        # Schema changes go to the database file now, not only to its write-ahead log: DuckDB 1.5 fails to
+        # replay an ALTER TABLE of a table that views use from the log after a crash ("GetDefaultDatabase
+        # with no default database set"), and the loader's file would not open again.
+        con.execute("checkpoint")
         logger.info("applied migration %s", path.stem)
         done.append(path.stem)
     return done

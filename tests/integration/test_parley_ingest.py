@@ -102,7 +102,7 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
     ]
     assert _query(home, "select count(*) > 0 from weekly_actor_positions") == [(True,)]
     stages = {r[0] for r in _query(home, "select stage from pipeline_runs")}
-    assert stages == {"poll", "fetch", "extract", "tag", "validate", "load"}
+    assert stages == {"poll", "fetch", "extract", "tag", "validate", "load", "quality_gate"}
 
     counts_before = _counts(home)
     page_hits = sum(n for path, n in site.hits.items() if path.startswith("/articles/"))

@@ -112,3 +112,22 @@ def test_skipped_polls_do_not_touch_health(con) -> None:  # type: ignore[no-unty
     load.insert_polls(con, [FeedPoll("r1|s", "r1", "s", NOW, "failed", error="boom")])
     load.insert_polls(con, [FeedPoll("r2|s", "r2", "s", NOW.replace(hour=1), "skipped", error="backing off")])
     assert con.execute("select consecutive_failures, last_error from sources").fetchone() == (1, "boom")
+
+
+def test_a_process_killed_right_after_migrating_leaves_a_file_that_opens(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import duckdb
+
+    path = tmp_path / "w.duckdb"
+    code = (
+        "import os, duckdb; from warehouse.migrate import migrate; "
+        f"con = duckdb.connect({str(path)!r}); migrate(con); "
+        "con.execute('begin transaction'); "
+        "con.execute(\"insert into sources (source_id, name, kind) values ('x', 'x', 'feed')\"); "
+        "os._exit(9)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 9
+    with duckdb.connect(str(path)) as con:
+        assert con.execute("select count(*) from sources").fetchone() == (0,)
