@@ -140,7 +140,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(format_run_report(report, warehouse=settings.warehouse_path, data_docs=settings.data_docs_index))
     if outcome.state != "success":
         why = last_error(log_path.read_text(encoding="utf-8", errors="replace")) or "see the log"
-        failed = ", ".join(outcome.failed_tasks)
+        failed = ", ".join(t for t, why in outcome.failed_tasks.items() if why != "upstream task failed")
         print(f"run {outcome.state}: {failed}: {why}", file=sys.stderr)
         print(f"full log: {log_path}", file=sys.stderr)
         return 1

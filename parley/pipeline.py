@@ -264,10 +264,44 @@ def record_step(settings: Settings, run_id: str) -> dict[str, Any]:
     from warehouse.publish import publish
 
     paths = run_paths(settings, run_id)
+    _record_silent_failure(paths, run_id)
     with warehouse_writer(settings.home, f"record run {run_id}", wait_seconds=settings.lock_wait_seconds):
         recorded = load_stage_stats(settings.working_path, paths.stages, run_id)
         publish(settings.working_path, settings.warehouse_path)
     return {"stages": recorded}
+
+
+INGEST_STAGES = ("poll", "fetch", "extract", "tag", "validate", "load", "quality_gate")
+
+
+def _record_silent_failure(paths: RunPaths, run_id: str) -> None:
+    """Give a stage that failed before it could record itself (an import error, say) its failed row.
+
+    The gate records itself whenever it runs; without its record the run stopped earlier, at the first
+    stage without one.
+    """
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in paths.stages.glob("*.json")]
+    done = {r["stage"] for r in records}
+    if "quality_gate" in done or any(r["status"] == "failed" for r in records):
+        return
+    missing = next((name for name in INGEST_STAGES if name not in done), None)
+    if missing is None:
+        return
+    moment = datetime.now().astimezone().isoformat()
+    paths.stages.mkdir(parents=True, exist_ok=True)
+    record = {
+        "run_id": run_id,
+        "stage": missing,
+        "started_at": moment,
+        "finished_at": moment,
+        "status": "failed",
+        "duration_s": 0.0,
+        "error": "failed before it could record itself: see the task's log in Airflow",
+        "peak_rss_mb": peak_rss_mb(),
+        "items_in": 0,
+        "items_out": 0,
+    }
+    (paths.stages / f"{missing}.json").write_text(json.dumps(record), encoding="utf-8")
 
 
 def make_fetcher(settings: Settings) -> Any:

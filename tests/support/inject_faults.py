@@ -14,12 +14,14 @@ import sys
 from datetime import UTC, datetime
 
 import ingest.articles
+import parley.pipeline
 import transforms.analysis
 from parley.cli import main
 
 FAULTS = set(filter(None, os.environ.get("PARLEY_TEST_FAULTS", "").split(",")))
 _split_duplicates = ingest.articles.split_duplicates
 _analyze = transforms.analysis.analyze
+_make_fetcher = parley.pipeline.make_fetcher
 
 
 def split_with_faults(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -71,8 +73,15 @@ def analyze_with_faults(texts, **kwargs):  # type: ignore[no-untyped-def]
         yield article_id, mentions, positions
 
 
+def fetcher_with_faults(*args, **kwargs):  # type: ignore[no-untyped-def]
+    if "client_crash" in FAULTS:  # inside the poll step, as a real outage of its HTTP client would be
+        raise RuntimeError("simulated outage of the HTTP client")
+    return _make_fetcher(*args, **kwargs)
+
+
 ingest.articles.split_duplicates = split_with_faults
 transforms.analysis.analyze = analyze_with_faults
+parley.pipeline.make_fetcher = fetcher_with_faults
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -81,3 +81,20 @@ def test_ports_a_taken_api_port_is_refused_and_log_ports_are_chosen_free() -> No
         assert len({ports.api, ports.worker_log, ports.trigger_log}) == 3
         with pytest.raises(PortTakenError, match="WORKER_LOG_SERVER_PORT"):
             choose_ports(free_port(), "127.0.0.1", {"AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(taken)})
+
+
+def test_a_stage_that_failed_before_recording_itself_gets_its_failed_row(tmp_path: Path) -> None:
+    import json
+
+    from parley.pipeline import RunPaths, _record_silent_failure
+
+    paths = RunPaths(tmp_path)
+    paths.stages.mkdir()
+    (paths.stages / "poll.json").write_text(json.dumps({"stage": "poll", "status": "success"}))
+    _record_silent_failure(paths, "r1")
+    fetch = json.loads((paths.stages / "fetch.json").read_text())
+    assert (fetch["status"], fetch["run_id"]) == ("failed", "r1") and "before it could record" in fetch["error"]
+    (paths.stages / "quality_gate.json").write_text(json.dumps({"stage": "quality_gate", "status": "success"}))
+    (paths.stages / "fetch.json").unlink()
+    _record_silent_failure(paths, "r1")
+    assert not (paths.stages / "fetch.json").exists()  # the gate ran: nothing failed silently
