@@ -109,6 +109,10 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
     second = run_parley("run", "--sources", str(sources), home=home, env=allow)
 
     assert second.returncode == 0, second.stderr[-3000:]
+    # A quiet run is no warning; a feed backing off says when it is polled next and how to poll it now.
+    assert "quality: passed\n" in second.stdout, second.stdout
+    skipped = [line for line in second.stdout.splitlines() if line.strip().startswith("skipped broken_outlet")]
+    assert skipped and "next poll at" in skipped[0] and "`parley sources resume broken_outlet`" in skipped[0]
     assert _counts(home) | {"feed_polls": 0, "pipeline_runs": 0} == counts_before | {
         "feed_polls": 0,
         "pipeline_runs": 0,
