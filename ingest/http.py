@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ingest.netguard import AddressForbidden, AddressPolicy, GuardedTransport
-from ingest.robots import RobotsCache, RobotsRules
+from ingest.robots import MAX_ROBOTS_BYTES, MAX_ROBOTS_REDIRECTS, RobotsCache, RobotsRules
 
 logger = logging.getLogger(__name__)
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -149,14 +149,24 @@ class HttpFetcher:
         origin = _origin(url)
 
         def load() -> RobotsRules:
-            self._wait_for_host(url, None)
-            try:
-                status, _, body = self._get_once(f"{origin}/robots.txt", {}, 500_000, time.monotonic())
-            except FetchError as exc:
-                if exc.kind not in {"too_large", "decoding"}:  # the site itself is unreachable or forbidden
-                    raise
-                return RobotsRules.disallow_all(f"robots.txt unreadable: {exc}")
-            return RobotsRules.from_response(status, body)
+            robots_url = f"{origin}/robots.txt"
+            for hop in range(MAX_ROBOTS_REDIRECTS + 1):
+                self._wait_for_host(robots_url, None)
+                try:
+                    status, headers, body = self._get_once(
+                        robots_url, {}, MAX_ROBOTS_BYTES, time.monotonic(), truncate=True
+                    )
+                except FetchError as exc:
+                    if hop == 0 and exc.kind != "decoding":
+                        raise  # the site itself is unreachable or forbidden: its pages would fail the same way
+                    return RobotsRules.disallow_all(f"robots.txt unreadable: {exc}")
+                if status not in REDIRECT_CODES:
+                    return RobotsRules.from_response(status, body, self.user_agent)
+                location = headers.get("location")
+                if not location:
+                    return RobotsRules.allow_all(f"robots.txt answered {status} without Location: no restriction")
+                robots_url = urljoin(robots_url, location)
+            return RobotsRules.allow_all(f"robots.txt redirects more than {MAX_ROBOTS_REDIRECTS} times: no restriction")
 
         return self._robots.get(origin, load)
 
@@ -171,7 +181,7 @@ class HttpFetcher:
             time.sleep(slot - now)
 
     def _get_once(
-        self, url: str, headers: Mapping[str, str], cap: int, started: float
+        self, url: str, headers: Mapping[str, str], cap: int, started: float, *, truncate: bool = False
     ) -> tuple[int, dict[str, str], bytes]:
         if self._client is None:
             raise RuntimeError("use HttpFetcher as a context manager")
@@ -181,12 +191,15 @@ class HttpFetcher:
                 if resp.status_code >= 300:
                     return resp.status_code, resp_headers, b""
                 declared = resp_headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > cap:
+                if declared.isdigit() and int(declared) > cap and not truncate:
                     raise FetchError("too_large", f"{url} declares {declared} bytes, cap is {cap}")
                 chunks, size = [], 0
                 # iter_bytes decompresses, so the cap also stops a gzip bomb at the cap.
                 for chunk in resp.iter_bytes(chunk_size=65536):
                     size += len(chunk)
+                    if size > cap and truncate:
+                        chunks.append(chunk[: len(chunk) - (size - cap)])
+                        break
                     if size > cap:
                         raise FetchError("too_large", f"{url} body exceeds the {cap}-byte cap")
                     if time.monotonic() - started > self.limits.total_timeout:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ingest.robots import product_token
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES_FILE = PROJECT_ROOT / "ingest" / "sources.toml"
 DEFAULT_DAGS_FOLDER = PROJECT_ROOT / "dags"
@@ -92,7 +94,7 @@ class Settings:
             sources_file=Path(env.get("PARLEY_SOURCES", str(DEFAULT_SOURCES_FILE))).resolve(),
             feeds=tuple(u for u in env.get("PARLEY_FEEDS", "").split() if u),
             schedule=env.get("PARLEY_SCHEDULE", defaults.schedule),
-            user_agent=env.get("PARLEY_USER_AGENT", defaults.user_agent),
+            user_agent=_user_agent(env, defaults.user_agent),
             connect_timeout=_number(env, "PARLEY_CONNECT_TIMEOUT", defaults.connect_timeout, float),
             read_timeout=_number(env, "PARLEY_READ_TIMEOUT", defaults.read_timeout, float),
             total_timeout=_number(env, "PARLEY_TOTAL_TIMEOUT", defaults.total_timeout, float),
@@ -156,3 +158,13 @@ def _number(env: Mapping[str, str], key: str, default: float, kind: type[int] | 
     if number < 0:
         raise SettingsError(f"{key}={value!r} cannot be negative")
     return number
+
+
+def _user_agent(env: Mapping[str, str], default: str) -> str:
+    # robots.txt groups are chosen by the User-Agent's product token (RFC 9309), so it must have one.
+    value = env.get("PARLEY_USER_AGENT", default).strip()
+    try:
+        product_token(value)
+    except ValueError as exc:
+        raise SettingsError(f"PARLEY_USER_AGENT: {exc}") from exc
+    return value

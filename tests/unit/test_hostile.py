@@ -87,6 +87,17 @@ def test_robots_txt_is_honoured(site: FixtureSite) -> None:
     assert site.hits["/articles/seed-001"] == 0 and site.hits["/robots.txt"] == 1
 
 
+def test_robots_txt_redirects_are_followed_and_wildcards_read(site: FixtureSite) -> None:
+    site.page("/robots.txt", "", status=301, headers={"Location": "/policies/robots.txt"})
+    site.page("/policies/robots.txt", "User-agent: parleytest\nDisallow: /*-001$\n", content_type="text/plain")
+    with _fetcher(site) as fetcher:
+        assert fetcher.fetch(f"{site.base_url}/articles/seed-000").status == 200
+        with pytest.raises(FetchError) as err:
+            fetcher.fetch(f"{site.base_url}/articles/seed-001")
+    assert err.value.kind == "robots_disallowed"
+    assert site.hits["/articles/seed-001"] == 0 and site.hits["/policies/robots.txt"] == 1
+
+
 def test_robots_5xx_puts_the_site_off_limits_and_4xx_does_not(site: FixtureSite) -> None:
     site.page("/robots.txt", "oops", status=503, content_type="text/plain")
     with _fetcher(site, retries=0) as fetcher, pytest.raises(FetchError) as err:
