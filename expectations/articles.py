@@ -14,7 +14,7 @@ from ingest.extract import MIN_ARTICLE_WORDS
 MIN_WORDS = MIN_ARTICLE_WORDS
 MAX_WORDS = 30_000
 MAX_DATE_GAP_DAYS = 2
-LANGUAGES = ["en", "uk", "ru", "de", "fr", "es", "it", "pl", "tr"]
+LANGUAGES = ["en", "uk", "ru", "de", "fr", "es", "it", "pl", "tr", "zh", "ja"]
 
 
 def articles_suite(now: datetime | None = None) -> ExpectationSuite:

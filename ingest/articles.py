@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from ingest.bounded import CallFailed, run_bounded
 from ingest.extract import EXTRACTOR_VERSION, Extracted, extract_raw_page
 from ingest.records import Article, DuplicateLink, FetchedPage, IngestError
+from ingest.textsize import word_count
 from ingest.urls import article_id_for, canonical_url
 from transforms.cleaning import clean_text
 from transforms.dedup import DuplicateIndex, simhash
@@ -86,7 +87,7 @@ def to_article(page: FetchedPage, extracted: Extracted) -> Article:
         language=extracted.language,
         site_name=extracted.site_name,
         text=text,
-        word_count=len(text.split()),
+        word_count=word_count(text),
         text_hash=hashlib.sha256(text.encode()).hexdigest(),
         extractor=extracted.method,
         extractor_version=EXTRACTOR_VERSION,

@@ -6,6 +6,7 @@ import codecs
 import dataclasses
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -17,14 +18,17 @@ from trafilatura.utils import decode_file
 
 from ingest.dates import declared_published
 from ingest.language import detect_language
+from ingest.textsize import size_in_words, spaced_words
 
 logger = logging.getLogger(__name__)
 
 EXTRACTOR = "trafilatura"
 EXTRACTOR_VERSION = version("trafilatura")
-# Below this many characters the first pass probably missed the body: try the recall pass.
-MIN_TEXT_CHARS = 250
-# Below this many words what is left is a teaser, a paywall or navigation, not an article.
+# Below this many words (about 250 characters of English) the precise pass probably missed the body:
+# try the recall pass.
+MIN_FIRST_PASS_WORDS = 40
+# Below this many words what is left is a teaser, a paywall or navigation, not an article
+# (``ingest.textsize``: in scripts without spaces, two characters make a word).
 MIN_ARTICLE_WORDS = 50
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _PROSE_PUNCTUATION = frozenset(".,;:!?'\"()[]-–—‘’“”«»…/%&$€£#*+=@§°")
@@ -69,11 +73,18 @@ def looks_like_text(text: str) -> bool:
     sample = text[:20_000]
     if not sample:
         return False
-    odd = sum(1 for c in sample if not (c.isalnum() or c.isspace() or c in _PROSE_PUNCTUATION))
+    odd = sum(1 for c in sample if not (c.isalnum() or c.isspace() or c in _PROSE_PUNCTUATION or _is_prose_mark(c)))
     replacement = sample.count("\ufffd")
-    words = sample.split()
+    # Scripts without spaces are left out of the mean word length (a whole sentence is one "word" there).
+    words = spaced_words(sample)
     mean_word = sum(len(w) for w in words) / max(1, len(words))
     return odd / len(sample) < 0.08 and replacement / len(sample) < 0.005 and mean_word < 15
+
+
+def _is_prose_mark(char: str) -> bool:
+    # Every script's punctuation ("。", "、", "「", "¿") and combining marks (Thai vowels, Devanagari
+    # signs, Arabic vowel points) are prose; symbols and control characters are not.
+    return unicodedata.category(char)[0] in "PM"
 
 
 def extract_raw_page(home: str, relative_path: str, charset: str | None, url: str) -> Extracted | str:
@@ -90,28 +101,33 @@ def extract_raw_page(home: str, relative_path: str, charset: str | None, url: st
 
 
 def extract_article(html: str, *, url: str) -> Extracted | None:
-    """Extract the main text and metadata; retry in recall mode when the first pass is too short."""
-    first = _run(html, url, favor_recall=False)
+    """Extract the main text and metadata: the precise pass first, the recall pass when it finds too little.
+
+    The precise pass (``favor_precision``, no comments) leaves out comment threads and boilerplate the
+    default pass keeps; ``method`` records which pass produced the text.
+    """
+    first = _run(html, url, mode="precision")
     best: Extracted | None = first
-    if first is None or len(first.text) < MIN_TEXT_CHARS:
-        second = _run(html, url, favor_recall=True)
+    if first is None or size_in_words(first.text) < MIN_FIRST_PASS_WORDS:
+        second = _run(html, url, mode="recall")
         candidates = [c for c in (first, second) if c is not None]
-        best = max(candidates, key=lambda c: len(c.text), default=None)
-    if best is None or len(best.text.split()) < MIN_ARTICLE_WORDS:
+        best = max(candidates, key=lambda c: size_in_words(c.text), default=None)
+    if best is None or size_in_words(best.text) < MIN_ARTICLE_WORDS:
         return None
     # The page's own precise timestamp (JSON-LD, article meta tags) beats trafilatura's day.
     declared = declared_published(html)
     return dataclasses.replace(best, published_at=declared) if declared is not None else best
 
 
-def _run(html: str, url: str, *, favor_recall: bool) -> Extracted | None:
+def _run(html: str, url: str, *, mode: str) -> Extracted | None:
     doc = trafilatura.bare_extraction(
         html,
         url=url,
         with_metadata=True,
         include_comments=False,
         include_tables=True,
-        favor_recall=favor_recall,
+        favor_precision=mode == "precision",
+        favor_recall=mode == "recall",
         as_dict=True,
     )
     if not isinstance(doc, dict) or not (doc.get("text") or "").strip():
@@ -124,7 +140,7 @@ def _run(html: str, url: str, *, favor_recall: bool) -> Extracted | None:
         language=detect_language(doc["text"], doc.get("language")),
         site_name=(doc.get("sitename") or None),
         canonical_url=(doc.get("url") or None),
-        method=f"{EXTRACTOR}:{'recall' if favor_recall else 'default'}",
+        method=f"{EXTRACTOR}:{mode}",
     )
 
 

@@ -8,6 +8,9 @@ from typing import Any
 # Below this many characters the classifier guesses; the page's declared language is then better.
 MIN_CHARS = 100
 SAMPLE_CHARS = 5_000
+# The spaCy model and the position cues read English; other languages are stored and searchable, not
+# tagged (an English model on Japanese text finds nonsense "entities"). An undetected language is tried.
+TAGGED_LANGUAGES = frozenset({"en"})
 
 
 @functools.cache
@@ -24,3 +27,8 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
         return fallback
     code, probability = _identifier().classify(text[:SAMPLE_CHARS])
     return str(code) if probability >= 0.5 else fallback
+
+
+def is_taggable(language: str | None) -> bool:
+    """Tell whether text in this language is tagged (the model reads it, or the language is unknown)."""
+    return language is None or language in TAGGED_LANGUAGES

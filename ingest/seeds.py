@@ -12,6 +12,7 @@ from typing import Any
 from ingest.language import detect_language
 from ingest.records import Article
 from ingest.sources import SEED_SOURCE_ID
+from ingest.textsize import word_count
 from ingest.urls import article_id_for, seed_url
 from transforms.cleaning import clean_text
 from transforms.dedup import simhash
@@ -43,7 +44,7 @@ def _seed_article(seed_dir: Path, entry: dict[str, Any]) -> Article:
         language=detect_language(text, entry.get("language", "en")),
         site_name=entry.get("publisher"),
         text=text,
-        word_count=len(text.split()),
+        word_count=word_count(text),
         text_hash=hashlib.sha256(text.encode()).hexdigest(),
         extractor=SEED_EXTRACTOR,
         extractor_version=SEED_EXTRACTOR_VERSION,

@@ -177,20 +177,21 @@ def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, An
 
 def tag_step(settings: Settings, run_id: str) -> dict[str, Any]:
     """Tag entity mentions and actor positions in the staged articles (one spaCy pass)."""
+    from ingest.language import is_taggable
     from transforms.analysis import analyze_parallel, article_item
 
     paths = run_paths(settings, run_id)
     with stage(paths, "tag", run_id) as counts:
         articles = read_rows(paths.articles, Article)
         mentions, positions = [], []
-        texts = [article_item(a) for a in articles]
+        texts = [article_item(a) for a in articles if is_taggable(a.language)]
         for _, found_mentions, found_positions in analyze_parallel(texts, workers=settings.workers):
             mentions.extend(found_mentions)
             positions.extend(found_positions)
         write_rows(paths.mentions, mentions)
         write_rows(paths.positions, positions)
         counts.update(items_in=len(articles), items_out=len(mentions) + len(positions))
-    return {"mentions": len(mentions), "positions": len(positions)}
+    return {"mentions": len(mentions), "positions": len(positions), "not_tagged": len(articles) - len(texts)}
 
 
 def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:

@@ -96,6 +96,7 @@ def reprocess(
     """Rebuild the selected articles and their mentions from raw pages and seed files; replace them."""
     from expectations.batch import validate_batch
     from ingest.articles import build_articles
+    from ingest.language import is_taggable
     from ingest.seeds import load_seeds
     from transforms.analysis import analyze, article_item
     from warehouse.batch import load_quality_rows
@@ -130,12 +131,13 @@ def reprocess(
     )
     held = set(verdict["quarantined"]["articles"])
     good = [a for a in articles if a.article_id not in held]
+    tagged = [a for a in good if is_taggable(a.language)]
     mentions, positions = [], []
-    for done, (_, found_mentions, found_positions) in enumerate(analyze(article_item(a) for a in good), 1):
+    for done, (_, found_mentions, found_positions) in enumerate(analyze(article_item(a) for a in tagged), 1):
         mentions.extend(found_mentions)
         positions.extend(found_positions)
         if on_progress is not None:
-            on_progress(done, len(good))
+            on_progress(done, len(tagged))
     from warehouse.publish import publish
 
     with warehouse_writer(settings.home, f"reprocess {run_id}", wait_seconds=settings.lock_wait_seconds):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.textsize import size_in_words
+
 _RESIDUE = re.compile(
     r"""^(?:
         also\s+read | read\s+(?:more|also|next) | related(?:\s+(?:articles?|stories|coverage|reading|content))?
@@ -35,7 +37,7 @@ _DISCLAIMER = re.compile(
     re.IGNORECASE,
 )
 _CREDIT = re.compile(r"^[^.!?]{0,80}\b(?:supported|produced|generated)\s+(?:by|with)\s+[^.!?]{1,60}$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?…\"”’)]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…\"”’)。！？」』）]\s*$")
 
 
 @dataclass(frozen=True)
@@ -63,14 +65,14 @@ def clean_text(text: str, *, title: str | None = None) -> Cleaned:
         if rule:
             removed.append((rule, stripped))
             continue
-        if len(stripped.split()) <= 20:
+        if size_in_words(stripped) <= 20:
             seen_short.add(stripped.lower())
         kept.append(line.rstrip())
     return Cleaned(_squeeze_blank_lines(kept), tuple(removed))
 
 
 def _rule_for(line: str, seen_short: set[str], after_navigation: bool, title: str | None) -> str | None:
-    words = len(line.split())
+    words = size_in_words(line)
     if _RESIDUE.match(line):
         return "residue"
     if after_navigation and words <= 15 and not _SENTENCE_END.search(line):

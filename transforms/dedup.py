@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+from ingest.textsize import tokens
+
 SHINGLE = 3
 # At most this many differing bits of 64 counts as "the same article". Measured on the seeds: a web
 # copy differs by 0-1 bits, a syndicated copy with its own header and footer by 1-6, and distinct
@@ -16,8 +16,11 @@ MAX_DISTANCE = 10
 
 
 def simhash(text: str) -> int:
-    """Return the 64-bit SimHash of the text's lower-cased word 3-shingles, as a signed int64."""
-    words = _WORD.findall(text.lower())
+    """Return the 64-bit SimHash of the text's lower-cased word 3-shingles, as a signed int64.
+
+    In scripts written without spaces each character is a word, so their shingles are character 3-grams.
+    """
+    words = tokens(text.lower())
     shingles = [" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))]
     weights = [0] * 64
     for shingle in shingles:

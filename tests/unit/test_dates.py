@@ -44,7 +44,7 @@ def _page(feed_date: datetime | None) -> FetchedPage:
 
 
 def _extracted(published: datetime | None) -> Extracted:
-    return Extracted("word " * 80, "Title", (), published, "en", None, None, "trafilatura:default")
+    return Extracted("word " * 80, "Title", (), published, "en", None, None, "trafilatura:precision")
 
 
 def test_the_pages_date_wins_and_the_feeds_is_kept() -> None:
