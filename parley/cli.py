@@ -249,12 +249,16 @@ def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
     from parley.warehouse_cli import run_sql
+    from warehouse.db import ForbiddenStatement
 
     warehouse = _published(settings_for(args), "sql")
     if warehouse is None:
         return 2
     try:
         run_sql(warehouse, args.query, as_csv=args.csv, parquet=args.parquet)
+    except ForbiddenStatement as exc:
+        print(f"parley sql: {exc}", file=sys.stderr)
+        return 2
     except duckdb.Error as exc:
         print(f"parley sql: {exc}", file=sys.stderr)
         return 1

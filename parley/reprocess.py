@@ -101,6 +101,7 @@ def reprocess(
     from transforms.analysis import analyze, article_item
     from warehouse.batch import load_quality_rows
     from warehouse.load import (
+        index_and_count,
         insert_errors,
         insert_mentions,
         insert_positions,
@@ -147,6 +148,7 @@ def reprocess(
                 replaced = replace_articles(con, good, run_id)
                 mention_count = insert_mentions(con, mentions)
                 insert_positions(con, positions)
+                index_and_count(con, [a.article_id for a in good])
                 insert_errors(con, errors)
                 load_quality_rows(con, staging, run_id)
                 con.execute("commit")

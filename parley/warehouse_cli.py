@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from parley.sources_cli import format_table
-from warehouse.db import connect, connect_sandboxed, table_exists
+from warehouse.changes import GROWING_TABLES
+from warehouse.db import check_statements, connect, connect_sandboxed, table_exists
 
 MAX_ROWS_SHOWN = 1000
 
@@ -20,6 +21,7 @@ def run_sql(warehouse: Path, query: str, *, as_csv: bool = False, parquet: Path 
     The query itself can touch no file: the Parquet file is written here, from the result.
     """
     with connect_sandboxed(warehouse) as con:
+        check_statements(con, query)
         relation = con.sql(query)
         if relation is None:
             return 0
@@ -74,11 +76,14 @@ def export_tables(warehouse: Path, target: Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     written = []
     with connect(warehouse, read_only=True) as con:
+        # The stored tables: base tables, and the growing ones the head file reads from Parquet.
         tables = [
             r[0]
             for r in con.execute(
                 "select table_name from information_schema.tables where table_schema = 'main' "
-                "and table_type = 'BASE TABLE' order by 1"
+                "and (table_type = 'BASE TABLE' or table_name in (select unnest($growing))) "
+                "and table_name not like 'publish%' order by 1",
+                {"growing": list(GROWING_TABLES)},
             ).fetchall()
         ]
         for table in tables:

@@ -51,6 +51,7 @@ def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPol
                 if p.article_id in new_ids and p.position_id not in held_positions
             ]
             position_count = load.insert_positions(con, positions)
+            load.index_and_count(con, new_ids)
             errors = [
                 *(_poll_error(p) for p in poll_rows if p.status == "failed"),
                 *read_rows(staging / "fetch_errors.jsonl", IngestError),

@@ -15,15 +15,43 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     return duckdb.connect(str(path), read_only=read_only)
 
 
-def connect_sandboxed(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse for an analyst's SQL: read-only, no file or network access, settings locked.
+READ_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
 
-    A query can read the warehouse and nothing else (``read_csv('/etc/passwd')``, ``copy … to``,
-    ``attach``, ``install``/``load`` and URLs are refused) and can change no setting to undo that.
+
+class ForbiddenStatement(ValueError):
+    """An analyst's query that would do more than read."""
+
+
+def connect_sandboxed(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """Open the published warehouse for an analyst's SQL: read-only, reading nothing but the warehouse.
+
+    The head file is opened read-only; file access is limited to its own Parquet folder (``allowed_
+    directories``), with no network, no ``install``/``load`` and settings locked, so no query reads
+    ``/etc/passwd`` or a URL and none can undo that. Statements other than queries (``copy … to``,
+    ``export``, ``attach``) are refused before they run: ``check_statements``.
     """
-    return duckdb.connect(
-        str(path), read_only=True, config={"enable_external_access": False, "lock_configuration": True}
-    )
+    from warehouse.publish import data_dir
+    from warehouse.search import load_fts
+
+    path = Path(path)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        load_fts(con)  # the search macro's stemmer, loaded before loading is switched off
+        con.execute("set allowed_directories = $dirs", {"dirs": [str(data_dir(path).resolve()) + "/"]})
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def check_statements(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """Refuse a query text holding anything but ``select`` (``with``, ``from``, ``describe``…) or ``explain``."""
+    for statement in con.extract_statements(query):
+        if statement.type not in READ_STATEMENTS:
+            name = str(statement.type).rsplit(".", 1)[-1].lower()
+            raise ForbiddenStatement(f"parley sql only reads: a {name} statement is not allowed here")
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -12,6 +12,9 @@ import pandas as pd
 
 from ingest.records import Article, FeedPoll, IngestError, Mention, RawPage
 from ingest.sources import Source
+from warehouse.aggregates import count_articles
+from warehouse.changes import delete_rows, update_rows
+from warehouse.search import index_articles
 
 
 def frame(rows: Sequence[Any], cls: type) -> pd.DataFrame:
@@ -152,7 +155,7 @@ def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article],
     return set(new["article_id"])
 
 
-DERIVED_TABLES = ("entity_mentions", "positions")
+DERIVED_TABLES = ("entity_mentions", "positions", "search_postings", "search_documents")
 REPLACED_COLUMNS = (
     "title",
     "authors",
@@ -172,21 +175,34 @@ REPLACED_COLUMNS = (
 
 
 def replace_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], run_id: str) -> int:
-    """Replace stored articles' text and metadata (same ids) and drop their derived rows; return how many."""
+    """Replace stored articles' text and metadata (same ids) and drop their derived rows; return how many.
+
+    The caller then inserts their new mentions and positions and calls ``index_and_count`` for them.
+    """
     df = frame(articles, Article)
     if df.empty:
         return 0
     df["run_id"] = run_id
+    ids = sorted(existing_article_ids(con, df["article_id"]))
+    count_articles(con, ids, sign=-1)
+    params = {"ids": ids}
+    for table in DERIVED_TABLES:
+        delete_rows(con, table, "article_id in (select unnest($ids))", params)
     con.register("batch_replaced", df)
     try:
-        for table in DERIVED_TABLES:
-            con.execute(f"delete from {table} where article_id in (select article_id from batch_replaced)")
         assignments = ", ".join(f"{c} = b.{c}" for c in REPLACED_COLUMNS)
         # No RETURNING: DuckDB 1.5 then treats the update of a referenced row as an FK violation.
-        con.execute(f"update articles set {assignments} from batch_replaced b where articles.article_id = b.article_id")
+        update_rows(con, "articles", assignments, "articles.article_id = b.article_id", joined="batch_replaced b")
     finally:
         con.unregister("batch_replaced")
-    return len(existing_article_ids(con, df["article_id"]))
+    return len(ids)
+
+
+def index_and_count(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> None:
+    """Add these articles (their mentions stored) to the search index and the actor counts."""
+    ids = sorted(set(article_ids))
+    index_articles(con, ids)
+    count_articles(con, ids)
 
 
 def existing_article_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]:
@@ -286,7 +302,8 @@ def insert_errors(con: duckdb.DuckDBPyConnection, errors: Sequence[IngestError])
 
 def replace_run_rows(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, run_id: str) -> int:
     """Replace a run's rows of a per-run table (dq results, stage stats): re-running gives the same rows."""
-    con.execute(f"delete from {table} where run_id = ?", [run_id])
+    if con.execute(f"select 1 from {table} where run_id = ? limit 1", [run_id]).fetchall():
+        delete_rows(con, table, "run_id = $run_id", {"run_id": run_id})
     if df.empty:
         return 0
     name = f"batch_{table}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -27,6 +28,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("begin transaction")
         try:
             con.execute(sql)
+            if path.stem in BACKFILLS:
+                BACKFILLS[path.stem](con)
             con.execute(
                 "insert into schema_migrations (version, checksum) values (?, ?)",
                 [path.stem, hashlib.sha256(sql.encode()).hexdigest()],
@@ -42,6 +45,20 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         logger.info("applied migration %s", path.stem)
         done.append(path.stem)
     return done
+
+
+def _index_and_count_stored_articles(con: duckdb.DuckDBPyConnection) -> None:
+    from warehouse.aggregates import count_where
+    from warehouse.search import index_where
+
+    index_where(con, "true")
+    count_where(con, "true")
+
+
+# Data a schema change needs computed, run in the migration's transaction.
+BACKFILLS: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    "20261202_0100_incremental_publish": _index_and_count_stored_articles,
+}
 
 
 def _ensure_version_table(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,7 +1,18 @@
-"""Full-text search over article titles and texts with DuckDB's FTS extension, loaded from its package."""
+"""Full-text search: a BM25 index over article titles and texts, kept in step with each load.
+
+The index is two plain tables, ``search_documents`` (indexed words per article) and ``search_postings``
+(how often each Snowball-stemmed word occurs in an article), written for the articles a load adds and
+removed with the articles it replaces. So indexing costs time in proportion to the new articles, and
+the published warehouse carries the index as Parquet like any other table. The DuckDB FTS extension
+(loaded from its PyPI package: nothing is downloaded) provides the stemmer.
+
+Ranking is Okapi BM25 (k1 = 1.2, b = 0.75, the FTS extension's defaults), in the table macro
+``search_articles(query)`` that analysts and ``parley search`` share.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -9,7 +20,20 @@ from pathlib import Path
 import duckdb
 import duckdb_extension_fts
 
-from warehouse.db import table_exists
+# Words too common to rank anything: English function words, contraction pieces and single letters.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most my
+    myself no nor not now of off on once only or other our ours ourselves out over own same she should so
+    some such than that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves also said says say s t d ll m re ve don doesn didn isn wasn weren won
+    b c e f g h j k l n o p q r u v w x y z""".split()  # noqa: SIM905 (a word list reads better as prose)
+)
+# Letters and digits of any script make words; everything else separates them.
+_WORDS_SQL = r"regexp_split_to_array(lower(strip_accents({text})), '[^\p{{L}}\p{{N}}]+')"
+MAX_WORD_CHARS = 40
 
 
 def fts_extension_path() -> Path:
@@ -22,19 +46,74 @@ def fts_extension_path() -> Path:
 
 
 def load_fts(con: duckdb.DuckDBPyConnection) -> None:
-    """Load the FTS extension from the package folder (nothing is downloaded)."""
+    """Load the FTS extension (its ``stem`` function) from the package folder; nothing is downloaded."""
     con.execute(f"load '{fts_extension_path()}'")
 
 
-def rebuild_search_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the BM25 index over ``articles(title, text)``; called after every load."""
-    if not table_exists(con, "articles"):
-        return
+def index_articles(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> int:
+    """Index these stored articles (inside the caller's transaction); return how many were indexed."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return 0
+    return index_where(con, "article_id in (select unnest($ids))", {"ids": ids})
+
+
+def index_where(con: duckdb.DuckDBPyConnection, where: str, params: dict[str, object] | None = None) -> int:
+    """Index the stored articles matching an SQL condition (``"true"``: all of them, when building anew)."""
     load_fts(con)
     con.execute(
-        "pragma create_fts_index('articles', 'article_id', 'title', 'text', stemmer = 'english', "
-        "stopwords = 'english', overwrite = 1)"
+        f"""create or replace temp table search_batch_words as
+            select article_id, word, count(*)::integer as tf
+            from (select article_id, unnest({_WORDS_SQL.format(text="coalesce(title, '') || ' ' || text")}) as word
+                  from articles where {where})
+            where word <> '' and length(word) <= $max_chars and word not in (select unnest($stop))
+            group by all""",
+        {**(params or {}), "stop": sorted(STOPWORDS), "max_chars": MAX_WORD_CHARS},
     )
+    try:
+        # Stem each distinct word once, not each of its occurrences.
+        con.execute(
+            """create or replace temp table search_batch_stems as
+               select word, stem(word, 'english') as term from (select distinct word from search_batch_words)"""
+        )
+        con.execute(
+            """insert into search_postings (article_id, term, tf)
+               select w.article_id, s.term, sum(w.tf)::integer
+               from search_batch_words w join search_batch_stems s using (word) group by all order by s.term"""
+        )
+        row = con.execute(
+            """insert into search_documents (article_id, length)
+               select article_id, sum(tf)::integer from search_batch_words group by all"""
+        ).fetchone()
+    finally:
+        con.execute("drop table if exists search_batch_words")
+        con.execute("drop table if exists search_batch_stems")
+    return int(row[0]) if row else 0
+
+
+# BM25 over the index; the query is split, filtered and stemmed exactly as the articles were.
+SEARCH_MACRO_SQL = f"""
+create or replace macro search_articles(query_text) as table
+with query_terms as (
+    select distinct stem(word, 'english') as term
+    from (select unnest({_WORDS_SQL.format(text="query_text")}) as word)
+    where word <> '' and length(word) <= {MAX_WORD_CHARS}
+      and word not in ({", ".join(f"'{w}'" for w in sorted(STOPWORDS))})
+),
+collection as (select count(*) as documents, avg(length) as mean_length from search_documents),
+matched as (
+    select p.article_id, p.term, p.tf from search_postings p where p.term in (select term from query_terms)
+),
+frequency as (select term, count(*) as df from matched group by term)
+select m.article_id,
+       sum(ln(1 + (c.documents - f.df + 0.5) / (f.df + 0.5))
+           * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * d.length / c.mean_length))) as score
+from matched m
+join frequency f using (term)
+join search_documents d using (article_id)
+cross join collection c
+group by m.article_id
+"""
 
 
 @dataclass(frozen=True)
@@ -50,15 +129,21 @@ class Hit:
     snippet: str
 
 
+# The best few first, then their texts (for snippets): reading every match's text would cost the most.
 SEARCH_SQL = """
-select fts_main_articles.match_bm25(article_id, $query) as score, article_id, title, source_id,
-       coalesce(published_at, fetched_at) as published, url, text
-from articles
-where score is not null
-  and ($since is null or coalesce(published_at, fetched_at) >= $since)
-  and ($source is null or source_id = $source)
-order by score desc
-limit $limit
+with best as (
+    select s.score, s.article_id
+    from search_articles($query) s
+    join articles a using (article_id)
+    where ($since is null or coalesce(a.published_at, a.fetched_at) >= $since)
+      and ($source is null or a.source_id = $source)
+    order by s.score desc, s.article_id
+    limit $limit
+)
+select b.score, a.article_id, a.title, a.source_id, coalesce(a.published_at, a.fetched_at) as published, a.url,
+       a.text
+from best b join articles a using (article_id)
+order by b.score desc, b.article_id
 """
 
 

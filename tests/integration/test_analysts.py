@@ -47,7 +47,17 @@ def test_sql_search_export_and_dq(demo: tuple[Path, FixtureSite], tmp_path: Path
     assert run_parley("sql", "select * from positions", "--parquet", str(parquet), home=home).returncode == 0
     assert duckdb.sql(f"select count(*) from '{parquet}'").fetchone()[0] > 0  # type: ignore[index]
     refused = run_parley("sql", "delete from articles", home=home)
-    assert refused.returncode == 1 and "read-only" in refused.stderr
+    assert refused.returncode == 2 and "only reads: a delete statement" in refused.stderr
+    guarded = run_parley("sql", "select 1; copy articles to 'stolen.csv'", home=home)
+    assert guarded.returncode == 2 and "copy statement is not allowed" in guarded.stderr
+    assert not (home / "warehouse" / "stolen.csv").exists() and not (PROJECT_ROOT / "stolen.csv").exists()
+    ranked = run_parley(
+        "sql",
+        "select a.title from search_articles('ceasefire Istanbul') s join articles a using (article_id) "
+        "order by s.score desc limit 3",
+        home=home,
+    )
+    assert ranked.returncode == 0 and "(3 rows)" in ranked.stdout
     found = run_parley("search", "ceasefire Istanbul", "--source", "seed", home=home)
     assert found.returncode == 0 and found.stdout.startswith(" 1. [") and "seed:" in found.stdout
     assert "no matching articles" in run_parley("search", "zzzqqq", home=home).stdout

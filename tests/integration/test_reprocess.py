@@ -14,6 +14,8 @@ import pytest
 from tests.conftest import ROOT, run_parley
 from tests.conftest import query_warehouse as _rows
 from tests.support.fixture_site import FixtureSite
+from warehouse import changes
+from warehouse.publish import publish
 
 pytestmark = pytest.mark.integration
 
@@ -23,10 +25,14 @@ def test_reprocess_replaces_derived_rows_without_duplicates(site: FixtureSite, t
     assert run_parley("run", "--feed", f"{site.base_url}/feeds/briefings.atom", home=home, site=site).returncode == 0
     before = _rows(home, "select article_id, url, text_hash from articles order by 1")
     mentions_before = _rows(home, "select count(*) from entity_mentions")[0][0]
-    # Simulate an older extractor's output: damage the stored text and mentions of every article.
-    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
-        con.execute("delete from entity_mentions")
-        con.execute("update articles set text = 'stale', text_hash = 'stale', extractor_version = 'old'")
+    # Simulate an older extractor's output in the loader's copy, as a writer would leave it (tombstones
+    # included), then publish it, so analysts see the damage before the reprocess.
+    with duckdb.connect(str(home / ".loader" / "warehouse.duckdb")) as con:
+        changes.delete_rows(con, "entity_mentions", "true")
+        changes.update_rows(con, "articles", "text = 'stale', text_hash = 'stale', extractor_version = 'old'", "true")
+    publish(home / ".loader" / "warehouse.duckdb", home / "warehouse.duckdb")
+    assert _rows(home, "select count(*) from entity_mentions") == [(0,)]
+    assert _rows(home, "select count(*) from articles where extractor_version = 'old'") == [(len(before),)]
 
     result = run_parley("reprocess", home=home)
 
