@@ -78,7 +78,7 @@ def parley_ingest() -> None:
         from parley.pipeline import load_step
         from parley.settings import Settings
 
-        return load_step(Settings.from_env(), dag_run.run_id)
+        return load_step(Settings.from_env(), dag_run.run_id, dag_run.run_after)
 
     @task(retries=0)
     def quality_gate(dag_run: Any = None) -> dict[str, Any]:

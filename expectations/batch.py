@@ -26,6 +26,11 @@ class RunBatch:
     sources: Sequence[dict[str, Any]] | None = None
     recent_volumes: Sequence[int] | None = None
     extra_known_ids: set[str] = field(default_factory=set)
+    # Articles an earlier run already quarantined: failing again is not a new failure.
+    remembered: set[str] = field(default_factory=set)
+    # The last day's freshness (articles, p50, p95 minutes) and the p95 it should stay under.
+    freshness: tuple[int, float | None, float | None] | None = None
+    freshness_limit_minutes: float = 35.0
 
 
 def articles_frame(articles: Sequence[Article]) -> Any:
@@ -92,12 +97,24 @@ def validate_batch(
     if batch.recent_volumes is not None:
         fresh = sum(1 for a in articles if not a.is_seed)
         checks.append((derived.volume_frame(fresh, batch.recent_volumes), suites.volume_suite(), [], "batch", None))
+    if batch.freshness is not None and batch.freshness[0]:
+        checks.append(
+            (
+                derived.freshness_frame(*batch.freshness),
+                suites.freshness_suite(batch.freshness_limit_minutes),
+                [],
+                "freshness",
+                None,
+            )
+        )
     outcomes: list[ExpectationOutcome] = []
     quarantined: list[QuarantinedRow] = []
+    new_critical: list[str] = []
     for df, suite, rows, table, key in checks:
         validation = validate_frame(df, suite, project_dir=project_dir, run_id=run_id, now=now, build_docs=False)
         outcomes += validation.outcomes
         quarantined += _quarantine(validation, df, rows, table, key, run_id, now)
+        new_critical += _new_failures(validation, rows, table, key, batch.remembered)
     add_offline_index(build_docs(project_dir))
     write_rows(results_path, outcomes)
     write_rows(quarantine_path, quarantined)
@@ -109,8 +126,21 @@ def validate_batch(
             t: [q.row_key for q in quarantined if q.table_name == t]
             for t in ("articles", "entity_mentions", "positions")
         },
+        "new_critical": new_critical,
         "checked": len(articles),
     }
+
+
+def _new_failures(validation: Validation, rows: Sequence[Any], table: str, key: Any, remembered: set[str]) -> list[str]:
+    """Name the failed critical expectations with a failing row not already quarantined by an earlier run."""
+    new = []
+    for expectation in validation.failed_critical:
+        failing = [i for i, reasons in validation.bad_rows.items() if expectation in reasons]
+        # Only a whole article is remembered; a failure with no row to hold back is always new.
+        old = table == "articles" and failing and all(key(rows[i]) in remembered for i in failing)
+        if not old:
+            new.append(f"{validation.suite}.{expectation}")
+    return new
 
 
 def _quarantine(

@@ -60,3 +60,10 @@ def sources_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
     columns = ["source_id", "consecutive_failures", "hours_since_new_article", "paused"]
     return pd.DataFrame.from_records(list(rows), columns=columns)
+
+
+def freshness_frame(articles: int, p50_minutes: float | None, p95_minutes: float | None) -> pd.DataFrame:
+    """One row: the last day's minutes from first seen in a feed to queryable (median and 95th percentile)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"articles": articles, "p50_minutes": p50_minutes, "p95_minutes": p95_minutes}])

@@ -88,3 +88,18 @@ def volume_suite() -> ExpectationSuite:
             gxe.ExpectColumnValuesToBeBetween(column="ratio", min_value=low, max_value=high, severity="warning"),
         ],
     )
+
+
+def freshness_suite(limit_minutes: float) -> ExpectationSuite:
+    """Articles queryable soon after their feed showed them: p95 within one schedule interval plus 5 min."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    return gx.ExpectationSuite(
+        name="freshness",
+        expectations=[
+            gxe.ExpectColumnValuesToBeBetween(
+                column="p95_minutes", max_value=round(limit_minutes, 1), severity="warning"
+            ),
+        ],
+    )

@@ -6,8 +6,8 @@ import tempfile
 from pathlib import Path
 
 # Commands that write the data folder (creating it when missing) and commands that only read it.
-WRITERS = frozenset(["run", "reprocess", "airflow", "resume"])
-READERS = frozenset(["status", "sql", "search", "export", "dq", "sources"])
+WRITERS = frozenset(["run", "reprocess", "airflow", "resume", "release", "drop"])
+READERS = frozenset(["status", "sql", "search", "export", "dq", "sources", "quarantine"])
 
 
 def home_problem(home: Path, *, write: bool) -> str | None:

@@ -97,6 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
     sources_commands = sources.add_subparsers(dest="action")
     resume = sources_commands.add_parser("resume", parents=[home], help="resume a paused source")
     resume.add_argument("source_id")
+
+    quarantine = commands.add_parser(
+        "quarantine", parents=[home], help="pages held back after a failure: list, release (load anyway) or drop"
+    )
+    quarantine_commands = quarantine.add_subparsers(dest="action")
+    listing = quarantine_commands.add_parser("list", parents=[home], help="list held and failing pages (default)")
+    listing.add_argument("--all", action="store_true", help="include released pages")
+    for name, purpose in (
+        ("release", "load a quarantined page anyway, bypassing the quality gate"),
+        ("drop", "stop trying a page until its feed entry changes"),
+    ):
+        decision = quarantine_commands.add_parser(name, parents=[home], help=purpose)
+        decision.add_argument("key", metavar="URL_OR_ARTICLE_ID")
+        decision.add_argument("--reason", required=True, help="why (recorded in quarantine_decisions)")
+        decision.add_argument("--by", default=None, help="who decides (default: the login name)")
     return parser
 
 
@@ -175,6 +190,25 @@ def cmd_sources(args: argparse.Namespace) -> int:
         print(f"no sources polled yet in {settings.warehouse_path}")
         return 0
     print(format_table(COLUMNS, rows))
+    return 0
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    """List the pages held back after failures, or release or drop one (the decision recorded)."""
+    import getpass
+
+    from parley.quarantine_cli import QuarantineError, decide, format_list, list_rows
+
+    settings = settings_for(args)
+    action = getattr(args, "action", None) or "list"
+    if action == "list":
+        print(format_list(list_rows(settings.warehouse_path, include_closed=getattr(args, "all", False))))
+        return 0
+    try:
+        print(decide(settings, args.key, action, by=args.by or getpass.getuser(), reason=args.reason))
+    except QuarantineError as exc:
+        print(f"parley quarantine {action}: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -307,7 +341,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from parley.status_cli import status_report
 
     settings = settings_for(args)
-    text, failed = status_report(settings.home, settings.warehouse_path, settings.airflow_home)
+    text, failed = status_report(settings.home, settings.warehouse_path, settings.airflow_home, settings.schedule)
     print(text)
     return 1 if failed else 0
 
@@ -353,6 +387,7 @@ COMMANDS = {
     "run": cmd_run,
     "reprocess": cmd_reprocess,
     "sources": cmd_sources,
+    "quarantine": cmd_quarantine,
     "tag": cmd_tag,
     "eval": cmd_eval,
     "train": cmd_train,
@@ -391,7 +426,8 @@ def _input_problem(args: argparse.Namespace) -> str | None:
     """Check the data folder a command uses (and the feeds it polls) before it touches anything."""
     from parley.checks import READERS, WRITERS, home_problem
 
-    command = "resume" if getattr(args, "action", None) == "resume" else args.command
+    action = getattr(args, "action", None)
+    command = action if action in {"resume", "release", "drop"} else args.command
     if command not in WRITERS | READERS:
         return None
     settings = settings_for(args)

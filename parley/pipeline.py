@@ -101,6 +101,7 @@ def configured_sources(settings: Settings) -> list[Source]:
 def poll_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
     """Poll every configured feed; stage the unseen entries and one poll record per source."""
     from ingest.feeds import poll_source
+    from warehouse.failures import held_signatures, hold_back
     from warehouse.state import feed_states, known_keys
 
     paths = run_paths(settings, run_id)
@@ -108,7 +109,8 @@ def poll_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
         sources = configured_sources(settings)
         write_rows(paths.sources, [seed_source(), *sources])
         known, states = known_keys(settings.working_path), feed_states(settings.working_path)
-        polls, entries = [], []
+        held = held_signatures(settings.working_path, now, settings.retry_policy)
+        polls, entries, waiting = [], [], []
         with make_fetcher(settings) as fetcher:
             for source in sources:
                 poll, new = poll_source(
@@ -122,12 +124,19 @@ def poll_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
                     now=now,
                 )
                 polls.append(poll)
-                entries.extend(new)
+                fetch, wait = hold_back(new, held)
+                entries.extend(fetch)
+                waiting.extend(wait)
+        if waiting:
+            logger.info(
+                "holding back %d entries that failed before and have not changed (`parley quarantine list`)",
+                len(waiting),
+            )
         write_rows(paths.polls, polls)
         write_rows(paths.entries, entries)
         counts.update(items_in=len(sources), items_out=len(entries))
     failed = {p.source_id: p.error for p in polls if p.status == "failed"}
-    return {"sources": len(sources), "failed": failed, "new_entries": len(entries)}
+    return {"sources": len(sources), "failed": failed, "new_entries": len(entries), "held_back": len(waiting)}
 
 
 def fetch_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
@@ -197,7 +206,9 @@ def tag_step(settings: Settings, run_id: str) -> dict[str, Any]:
 def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
     """Validate the batch with Great Expectations; stage results and the rows to quarantine."""
     from expectations.batch import RunBatch, validate_batch
-    from warehouse.state import feed_health, recent_volumes
+    from warehouse.failures import remembered_articles
+    from warehouse.freshness import freshness_limit
+    from warehouse.state import feed_health, last_day_freshness, recent_volumes
 
     paths = run_paths(settings, run_id)
     with stage(paths, "validate", run_id) as counts:
@@ -210,6 +221,9 @@ def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, A
             positions=read_rows(paths.positions, Position),
             sources=feed_health(settings.working_path),
             recent_volumes=recent_volumes(settings.working_path) if new_entries else None,
+            remembered=remembered_articles(settings.working_path),
+            freshness=last_day_freshness(settings.working_path, now),
+            freshness_limit_minutes=freshness_limit(settings.schedule, now).total_seconds() / 60,
         )
         verdict = validate_batch(
             articles,
@@ -225,7 +239,7 @@ def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, A
     return verdict
 
 
-def load_step(settings: Settings, run_id: str) -> dict[str, Any]:
+def load_step(settings: Settings, run_id: str, now: datetime | None = None) -> dict[str, Any]:
     """Write the run's staged rows into the warehouse's working file in one transaction (the only writer)."""
     from warehouse.batch import load_run
     from warehouse.load import HealthPolicy
@@ -236,22 +250,33 @@ def load_step(settings: Settings, run_id: str) -> dict[str, Any]:
         stage(paths, "load", run_id) as counts,
     ):
         health = HealthPolicy(base_minutes=settings.backoff_minutes, pause_after=settings.pause_after_failures)
-        summary = load_run(settings.working_path, paths.root, run_id, health)
+        summary = load_run(settings.working_path, paths.root, run_id, health, retry=settings.retry_policy, now=now)
         counts.update(items_in=summary["staged_articles"], items_out=summary["new_articles"])
     return summary
 
 
 def quality_gate_step(settings: Settings, run_id: str) -> dict[str, Any]:
-    """Fail the run, naming the expectations, when a critical one failed on its batch."""
+    """Fail the run, naming the expectations, when a critical one failed on rows not already in quarantine.
+
+    A page held in quarantine by an earlier run that fails again (its retry came, or its feed entry
+    changed) is still shown by `parley dq` and `parley quarantine list`, but does not fail every run.
+    """
     paths = run_paths(settings, run_id)
     with stage(paths, "quality_gate", run_id) as counts:
         verdict: dict[str, Any] = json.loads(paths.verdict.read_text(encoding="utf-8"))
         counts.update(items_in=len(verdict["failed_critical"]) + len(verdict["failed_warnings"]))
-        if verdict["failed_critical"]:
+        new = verdict.get("new_critical", verdict["failed_critical"])
+        if new:
             held = ", ".join(f"{len(keys)} {table}" for table, keys in verdict["quarantined"].items() if keys)
             raise QualityGateError(
-                f"critical expectations failed: {', '.join(verdict['failed_critical'])}; "
-                f"quarantined: {held or 'none'} (the other rows loaded; see `parley dq` and table dq_quarantine)"
+                f"critical expectations failed: {', '.join(new)}; "
+                f"quarantined: {held or 'none'} (the other rows loaded; see `parley dq` and `parley quarantine list`)"
+            )
+        if verdict["failed_critical"]:
+            logger.info(
+                "critical expectations failed only on pages already in quarantine (%s): not a new failure; "
+                "see `parley quarantine list`",
+                ", ".join(verdict["failed_critical"]),
             )
     return verdict
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from ingest.retry import RetryPolicy
 from ingest.robots import product_token
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +48,9 @@ class Settings:
     # How long a writer waits for another writer of the same warehouse before failing with its name.
     lock_wait_seconds: float = 900.0
     pause_after_failures: int = 8
+    # A page that failed waits base, 2×base, 4×base… (at most the cap) before it is fetched again.
+    retry_base_minutes: float = 30.0
+    retry_max_hours: float = 24.0
     warehouse_override: Path | None = field(default=None)
 
     @property
@@ -57,6 +62,11 @@ class Settings:
     def working_path(self) -> Path:
         """The DuckDB file only the loader opens; published as ``warehouse_path`` after each load."""
         return self.warehouse_path.parent / ".loader" / self.warehouse_path.name
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """How long a page that failed waits before it is fetched again."""
+        return RetryPolicy(timedelta(minutes=self.retry_base_minutes), timedelta(hours=self.retry_max_hours))
 
     @property
     def raw_dir(self) -> Path:
@@ -110,6 +120,8 @@ class Settings:
             workers=_number(env, "PARLEY_WORKERS", defaults.workers, int),
             lock_wait_seconds=_number(env, "PARLEY_LOCK_WAIT_SECONDS", defaults.lock_wait_seconds, float),
             pause_after_failures=_number(env, "PARLEY_PAUSE_AFTER_FAILURES", defaults.pause_after_failures, int),
+            retry_base_minutes=_number(env, "PARLEY_RETRY_BASE_MINUTES", defaults.retry_base_minutes, float),
+            retry_max_hours=_number(env, "PARLEY_RETRY_MAX_HOURS", defaults.retry_max_hours, float),
             warehouse_override=Path(warehouse).resolve() if warehouse else None,
         )
 
@@ -140,6 +152,8 @@ class Settings:
             "PARLEY_WORKERS": str(self.workers),
             "PARLEY_LOCK_WAIT_SECONDS": str(self.lock_wait_seconds),
             "PARLEY_PAUSE_AFTER_FAILURES": str(self.pause_after_failures),
+            "PARLEY_RETRY_BASE_MINUTES": str(self.retry_base_minutes),
+            "PARLEY_RETRY_MAX_HOURS": str(self.retry_max_hours),
         }
         if self.warehouse_override:
             env["PARLEY_DUCKDB_PATH"] = str(self.warehouse_override)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from parley.airflow_state import ACTIVE, DagRunState, recent_dag_runs
@@ -39,7 +39,24 @@ def recent_runs(warehouse: Path, *, limit: int = 5) -> list[tuple[str, ...]]:
     return [tuple(str(v) for v in row) for row in rows]
 
 
-def status_report(home: Path, warehouse: Path, airflow_home: Path) -> tuple[str, bool]:
+def freshness_line(warehouse: Path, schedule: str, now: datetime | None = None) -> str:
+    """Say how long the last day's articles took from first seen in a feed to queryable, against the target."""
+    from warehouse.freshness import freshness, freshness_limit
+
+    now = now or datetime.now(UTC)
+    with connect(warehouse, read_only=True) as con:
+        found = freshness(con, now)
+    limit = freshness_limit(schedule, now).total_seconds() / 60
+    if not found.articles or found.p50_minutes is None or found.p95_minutes is None:
+        return f"Freshness (first seen in a feed → queryable), last 24 h: no new article (p95 target {limit:.0f} min)"
+    late = " — ABOVE TARGET" if found.p95_minutes > limit else ""
+    return (
+        f"Freshness (first seen in a feed → queryable), last 24 h: p50 {found.p50_minutes:.1f} min, "
+        f"p95 {found.p95_minutes:.1f} min over {found.articles} articles (p95 target {limit:.0f} min){late}"
+    )
+
+
+def status_report(home: Path, warehouse: Path, airflow_home: Path, schedule: str = "*/30 * * * *") -> tuple[str, bool]:
     """Render the status text; the flag tells whether the latest run or the latest quality verdict failed."""
     parts = []
     writer = holder_of(lock_dir(home) / "writer.lock")
@@ -60,6 +77,7 @@ def status_report(home: Path, warehouse: Path, airflow_home: Path) -> tuple[str,
     parts.append("Last runs by stage:\n" + (format_table(RUN_COLUMNS, runs) if runs else "  none yet"))
     sources = source_health_rows(warehouse)
     parts.append("Sources:\n" + (format_table(COLUMNS, sources) if sources else "  none polled yet"))
+    parts.append(freshness_line(warehouse, schedule))
     quality, failed = quality_report(warehouse, runs=1)
     parts.append(quality)
     return "\n\n".join(parts), failed or latest_failed

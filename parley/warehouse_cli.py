@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from parley.sources_cli import format_table
 from warehouse.changes import GROWING_TABLES
 from warehouse.db import check_statements, connect, connect_sandboxed, table_exists
@@ -93,6 +95,16 @@ def export_tables(warehouse: Path, target: Path) -> list[Path]:
     return written
 
 
+def open_failures(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Count the remembered failed pages by status (quarantined, failing, dropped), released ones aside."""
+    if not table_exists(con, "failed_items"):
+        return []
+    rows = con.execute(
+        "select status, count(*) from failed_items where status <> 'released' group by status order by status"
+    ).fetchall()
+    return [(str(status), int(n)) for status, n in rows]
+
+
 def quality_report(warehouse: Path, *, runs: int = 10) -> tuple[str, bool]:
     """Render the latest quality verdict, failing expectations, quarantined rows and the trend; say if it failed."""
     with connect(warehouse, read_only=True) as con:
@@ -117,13 +129,26 @@ def quality_report(warehouse: Path, *, runs: int = 10) -> tuple[str, bool]:
         held = con.execute(
             "select table_name, row_key, reasons from dq_quarantine where run_id = ? order by row_key", [latest]
         ).fetchall()
-    failed = trend[0][3] > 0
-    verdict = "FAILED" if failed else ("passed with warnings" if trend[0][4] else "passed")
+        gate = con.execute(
+            "select status from pipeline_runs where run_id = ? and stage = 'quality_gate'", [latest]
+        ).fetchone()
+        remembered = open_failures(con)
+    # The gate's own verdict when it ran: critical failures only on pages quarantined before do not fail it.
+    failed = gate[0] == "failed" if gate else trend[0][3] > 0
+    if failed:
+        verdict = "FAILED"
+    elif trend[0][3]:
+        verdict = "passed: critical failures only on pages already in quarantine"
+    else:
+        verdict = "passed with warnings" if trend[0][4] else "passed"
     lines = [f"latest validation: {latest} at {trend[0][1]:%Y-%m-%d %H:%M} — {verdict}"]
     lines += [f"  {sev:8} {exp}: {count} unexpected {_cell(examples)}" for sev, exp, count, examples in failing]
     if held:
         lines.append(f"quarantined rows ({len(held)}):")
         lines += [f"  {table}/{key}: {reasons}" for table, key, reasons in held]
+    if remembered:
+        counts = ", ".join(f"{n} {status}" for status, n in remembered)
+        lines.append(f"open quarantine and failing pages: {counts} (`parley quarantine list`)")
     lines.append("")
     lines.append(f"last {len(trend)} runs:")
     lines.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,21 +11,39 @@ import duckdb
 import pandas as pd
 
 from expectations.runner import ExpectationOutcome, QuarantinedRow
-from ingest.records import Article, DuplicateLink, FeedPoll, FetchedPage, IngestError, Mention, Position
+from ingest.records import Article, DuplicateLink, FeedEntry, FeedPoll, FetchedPage, IngestError, Mention, Position
+from ingest.retry import RetryPolicy
 from ingest.sources import Source
 from ingest.staging import read_rows
 from warehouse import load
 from warehouse.db import connect
+from warehouse.failures import record as record_failures
+from warehouse.failures import run_failures
 from warehouse.migrate import migrate
 
 
-def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPolicy | None = None) -> dict[str, Any]:
-    """Migrate, then load sources, polls, raw pages, good articles, mentions, errors and DQ results."""
+def load_run(
+    warehouse: Path,
+    staging: Path,
+    run_id: str,
+    health: load.HealthPolicy | None = None,
+    *,
+    retry: RetryPolicy | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Migrate, then load sources, polls, raw pages, good articles, mentions, errors and DQ results.
+
+    Pages that failed (fetch, extraction, quarantine) are remembered in ``failed_items``; pages that
+    loaded are forgotten there.
+    """
     held = read_rows(staging / "quarantine.jsonl", QuarantinedRow)
-    quarantined = {q.row_key for q in held if q.table_name == "articles"}
+    quarantined = {q.row_key: q.reasons for q in held if q.table_name == "articles"}
     held_mentions = {q.row_key for q in held if q.table_name == "entity_mentions"}
     held_positions = {q.row_key for q in held if q.table_name == "positions"}
-    articles = [a for a in read_rows(staging / "articles.jsonl", Article) if a.article_id not in quarantined]
+    staged = read_rows(staging / "articles.jsonl", Article)
+    articles = [a for a in staged if a.article_id not in quarantined]
+    pages = read_rows(staging / "pages.jsonl", FetchedPage)
+    entries = read_rows(staging / "entries.jsonl", FeedEntry)
     with connect(warehouse) as con:
         migrate(con)
         con.execute("begin transaction")
@@ -32,8 +51,9 @@ def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPol
             load.upsert_sources(con, read_rows(staging / "sources.jsonl", Source))
             poll_rows = read_rows(staging / "polls.jsonl", FeedPoll)
             polls = load.insert_polls(con, poll_rows, health)
-            load.insert_raw_pages(con, [p.raw for p in read_rows(staging / "pages.jsonl", FetchedPage)])
-            new_ids = load.insert_articles(con, articles, run_id)
+            load.insert_raw_pages(con, [p.raw for p in pages])
+            first_seen = min((p.polled_at for p in poll_rows), default=None)
+            new_ids = load.insert_articles(con, articles, run_id, first_seen=first_seen)
             # A link needs its first copy stored: one held in quarantine keeps its copies out too.
             staged_links = read_rows(staging / "duplicates.jsonl", DuplicateLink)
             originals = load.existing_article_ids(con, {x.duplicate_of for x in staged_links})
@@ -58,6 +78,12 @@ def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPol
                 *read_rows(staging / "extract_errors.jsonl", IngestError),
             ]
             load.insert_errors(con, errors)
+            failures = run_failures(
+                pages, entries, errors, [a for a in staged if a.article_id in quarantined], quarantined
+            )
+            new_failures = record_failures(
+                con, failures, entries, run_id=run_id, now=now or datetime.now(UTC), policy=retry or RetryPolicy()
+            )
             quarantined_count = load_quality_rows(con, staging, run_id)
             con.execute("commit")
         except Exception:
@@ -72,6 +98,8 @@ def load_run(warehouse: Path, staging: Path, run_id: str, health: load.HealthPol
         "polls": polls,
         "errors": len(errors),
         "quarantined": quarantined_count,
+        "failed_pages": len(failures),
+        "new_failed_pages": new_failures,
     }
 
 

@@ -37,6 +37,7 @@ GROWING_TABLES: Mapping[str, Growing] = {
     "positions": Growing(("article_id",), "actor_id, topic"),
     "search_documents": Growing(("article_id",)),
     "search_postings": Growing(("article_id",), "term"),
+    "article_freshness": Growing(("article_id",)),
     "feed_polls": Growing(("poll_id",)),
     "ingest_errors": Growing(("error_id",)),
     # Per-run rows are replaced per run.
@@ -45,7 +46,15 @@ GROWING_TABLES: Mapping[str, Growing] = {
     "pipeline_runs": Growing(("run_id",)),
 }
 # Copied whole into the published head file at each publish: small, and updated in place.
-SMALL_TABLES = ("sources", "entities", "schema_migrations", "actor_totals", "actor_pairs")
+SMALL_TABLES = (
+    "sources",
+    "entities",
+    "schema_migrations",
+    "actor_totals",
+    "actor_pairs",
+    "failed_items",
+    "quarantine_decisions",
+)
 
 
 def next_seq(con: duckdb.DuckDBPyConnection) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -138,12 +139,19 @@ def insert_raw_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage]) -
     return insert_new(con, "raw_pages", df, ["raw_id"])
 
 
-def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], run_id: str) -> set[str]:
-    """Insert articles not stored yet (neither id nor URL known); return the ids inserted."""
+def insert_articles(
+    con: duckdb.DuckDBPyConnection, articles: Sequence[Article], run_id: str, *, first_seen: datetime | None = None
+) -> set[str]:
+    """Insert articles not stored yet (neither id nor URL known); return the ids inserted.
+
+    ``first_seen`` is when the run's poll found their feed entries (the seeds have none).
+    """
     df = frame(articles, Article).drop_duplicates("article_id").drop_duplicates("url")
     if df.empty:
         return set()
     df["run_id"] = run_id
+    df["first_seen_at"] = pd.Series([first_seen] * len(df), index=df.index, dtype="datetime64[us, UTC]")
+    df.loc[df["is_seed"], "first_seen_at"] = pd.NaT
     stored = con.execute(
         "select article_id, url from articles where article_id in (select unnest($ids)) "
         "or url in (select unnest($urls))",

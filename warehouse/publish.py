@@ -68,6 +68,7 @@ def publish(working: Path, head: Path, *, grace: timedelta = DEFAULT_GRACE) -> P
         con.execute("begin transaction")
         try:
             generation, published_seq, fingerprint = _state(con)
+            _record_freshness(con, published_seq)
             seq_now = next_seq(con)  # one writer at a time: every row below it is committed
             written = {t: _export(con, folder, t, spec, published_seq, seq_now) for t, spec in _growing()}
             written = {table: rows for table, rows in written.items() if rows}
@@ -100,6 +101,17 @@ def publish(working: Path, head: Path, *, grace: timedelta = DEFAULT_GRACE) -> P
         report.seconds,
     )
     return report
+
+
+def _record_freshness(con: duckdb.DuckDBPyConnection, published_seq: int) -> None:
+    """Note when the articles this publish carries for the first time become queryable (once each)."""
+    con.execute(
+        """insert into article_freshness (article_id, first_seen_at, queryable_at)
+           select a.article_id, a.first_seen_at, $now from articles a
+           where a.load_seq >= $seq and a.first_seen_at is not null
+             and not exists (select 1 from article_freshness f where f.article_id = a.article_id)""",
+        {"seq": published_seq, "now": datetime.now(UTC)},
+    )
 
 
 def _growing() -> list[tuple[str, Growing]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,3 +96,14 @@ def recent_volumes(path: Path, runs: int = 10) -> list[int]:
             [runs],
         ).fetchall()
     return [int(r[0]) for r in rows]
+
+
+def last_day_freshness(path: Path, now: datetime) -> tuple[int, float | None, float | None]:
+    """Return the last day's articles and their p50 and p95 minutes from first seen to queryable."""
+    from warehouse.freshness import freshness
+
+    if not path.exists():
+        return (0, None, None)
+    with connect(path, read_only=True) as con:
+        found = freshness(con, now)
+    return (found.articles, found.p50_minutes, found.p95_minutes)

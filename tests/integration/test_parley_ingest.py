@@ -128,6 +128,11 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
     assert "poll 4→0" in runs[0] and "poll 4→7" in runs[1] and "load 7→7" in runs[1]  # newest first, with counts
     assert "broken_outlet" in status.stdout and "HTTP 500" in status.stdout
     assert "latest validation: manual__" in status.stdout and "passed" in status.stdout
+    # Every web article's first sighting in a feed and first publish are recorded, once.
+    lags = _query(home, "select epoch(queryable_at) - epoch(first_seen_at) from article_freshness")
+    web = _query(home, "select count(*) from articles where not is_seed")[0][0]
+    assert web > 0 and len(lags) == web and all(0 < lag < 600 for (lag,) in lags)
+    assert f"over {web} articles (p95 target 35 min)" in status.stdout
 
 
 def _counts(home: Path) -> dict[str, int]:
@@ -139,10 +144,12 @@ def _counts(home: Path) -> dict[str, int]:
 def test_run_feed_flag_and_critical_failure_quarantines_only_bad_rows(site: FixtureSite, tmp_path: Path) -> None:
     home = tmp_path / "data"
     bad = replace(site.article("sanctions-debate"), slug="from-the-future", published=datetime(2090, 1, 1, tzinfo=UTC))
-    site.articles.append(bad)
+    empty = replace(site.article("sanctions-debate"), slug="empty-page")
+    site.articles += [bad, empty]
+    site.page("/articles/empty-page", b"")
     site.page(
         "/feeds/mixed.rss",
-        rss(site.base_url, [site.article("black-sea-corridor"), bad]),
+        rss(site.base_url, [site.article("black-sea-corridor"), bad, empty]),
         content_type="application/rss+xml",
     )
 
@@ -158,3 +165,50 @@ def test_run_feed_flag_and_critical_failure_quarantines_only_bad_rows(site: Fixt
     assert _query(home, "select count(*) from articles where is_seed") == [(5,)]
     dq = run_parley("dq", home=home)
     assert dq.returncode == 1 and "FAILED" in dq.stdout and "published_at" in dq.stdout
+
+    # Both bad items stay in the feed while a new one arrives: they are not fetched again, the run is green.
+    site.page(
+        "/feeds/mixed.rss",
+        rss(site.base_url, [site.article("black-sea-corridor"), bad, empty, site.article("seed-001")]),
+        content_type="application/rss+xml",
+    )
+    second = run_parley("run", "--feed", f"{site.base_url}/feeds/mixed.rss", home=home, site=site)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert site.hits["/articles/from-the-future"] == 1 and site.hits["/articles/empty-page"] == 1
+    assert site.hits["/articles/seed-001"] == 1
+    held = run_parley("quarantine", "list", home=home)
+    assert held.returncode == 0
+    assert "quarantined  quality" in held.stdout and "from-the-future" in held.stdout
+    assert "failing      fetch" in held.stdout and "empty-page" in held.stdout
+    dq = run_parley("dq", home=home)
+    assert dq.returncode == 0 and "open quarantine and failing pages: 1 failing, 1 quarantined" in dq.stdout
+
+    # When its retry comes the page is fetched and validated again; failing as before is not a new failure.
+    site.page(
+        "/feeds/mixed.rss",
+        rss(site.base_url, [bad, empty, site.article("seed-001")]),
+        content_type="application/rss+xml",
+    )
+    due_now = {"PARLEY_RETRY_BASE_MINUTES": "0"}
+    third = run_parley("run", "--feed", f"{site.base_url}/feeds/mixed.rss", home=home, site=site, env=due_now)
+    assert third.returncode == 0, third.stderr[-2000:]
+    assert site.hits["/articles/from-the-future"] == 2 and site.hits["/articles/empty-page"] == 2
+    remembered = _query(home, "select attempts, status from failed_items order by url")
+    assert remembered == [(2, "failing"), (2, "quarantined")]
+
+    # The operator decides: load the quarantined page anyway, stop trying the empty one; both are recorded.
+    future_url = f"{site.base_url}/articles/from-the-future"
+    why = "the publisher's date is a typo"
+    released = run_parley("quarantine", "release", future_url, "--by", "ana", "--reason", why, home=home)
+    assert released.returncode == 0, released.stderr
+    assert _query(home, f"select count(*) from articles where url = '{future_url}'") == [(1,)]
+    dropped = run_parley("quarantine", "drop", f"{site.base_url}/articles/empty-page", "--reason", "gone", home=home)
+    assert dropped.returncode == 0, dropped.stderr
+    assert _query(home, "select action, decided_by, reason from quarantine_decisions order by decided_at")[0] == (
+        "release",
+        "ana",
+        why,
+    )
+    assert _query(home, "select status from failed_items order by url") == [("dropped",), ("released",)]
+    again = run_parley("quarantine", "release", f"{site.base_url}/articles/empty-page", "--reason", "x", home=home)
+    assert again.returncode == 2 and "no article to load" in again.stderr

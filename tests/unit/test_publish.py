@@ -291,3 +291,27 @@ def test_search_ranks_stems_and_forgets_replaced_text(folder: Path) -> None:
     with duckdb.connect(str(_head(folder)), read_only=True) as con:
         assert search(con, "sanctions") == []
         assert [h.article_id for h in search(con, "grain Odesa")] == [articles[1].article_id]
+
+
+def test_freshness_is_recorded_once_per_article_when_first_published(folder: Path) -> None:
+    from warehouse.freshness import freshness, freshness_limit
+
+    rng = random.Random(7)
+    seen = datetime.now(UTC) - timedelta(minutes=10)
+    with connect(_working(folder)) as con:
+        load.insert_articles(con, [_article(i, rng) for i in range(4)], "r1", first_seen=seen)
+        load.insert_articles(con, [replace(_article(9, rng), is_seed=True)], "r1", first_seen=seen)
+    publish(_working(folder), _head(folder))
+    with connect(_working(folder)) as con:
+        load.insert_articles(con, [_article(i, rng) for i in range(4, 6)], "r2", first_seen=seen)
+    publish(_working(folder), _head(folder))
+    publish(_working(folder), _head(folder))
+
+    with connect(_head(folder), read_only=True) as con:
+        rows = con.execute("select article_id, epoch(queryable_at) - epoch(first_seen_at) from article_freshness")
+        lags = dict(rows.fetchall())
+        found = freshness(con, datetime.now(UTC))
+    assert len(lags) == 6 and all(9 * 60 < lag < 11 * 60 for lag in lags.values())  # the seed has none
+    assert found.articles == 6 and 9 < found.p50_minutes < 11 and 9 < found.p95_minutes < 11
+    assert freshness_limit("*/30 * * * *", NOW) == timedelta(minutes=35)
+    assert freshness_limit("0 6 * * *", NOW) == timedelta(hours=24, minutes=5)
