@@ -6,6 +6,7 @@ import logging
 import os
 import warnings
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from parley.locks import WAREHOUSE_POOL
@@ -86,8 +87,11 @@ def standalone_environment(settings: Settings, *, port: int, host: str = "127.0.
     }
 
 
-def run_ingest_once(settings: Settings) -> DagRunOutcome:
-    """Set up Airflow for this data folder, then run the DAG once; Airflow must not be imported yet."""
+def run_ingest_once(settings: Settings, *, run_after: datetime | None = None) -> DagRunOutcome:
+    """Set up Airflow for this data folder, then run the DAG once; Airflow must not be imported yet.
+
+    ``run_after`` sets the run's clock (a simulation replays scheduled runs with it); default now.
+    """
     prepare_airflow(settings)
     from airflow.dag_processing.dagbag import DagBag
 
@@ -100,7 +104,7 @@ def run_ingest_once(settings: Settings) -> DagRunOutcome:
     logging.getLogger("airflow").setLevel(logging.WARNING)
     # While a failed task waits for its retry, dag.test() says "No tasks to run" every second: once is enough.
     logging.getLogger("airflow.sdk.definitions.dag").addFilter(OnceFilter())
-    run = dag.test()
+    run = dag.test(run_after=run_after, logical_date=run_after) if run_after else dag.test()
     failed = {
         ti.task_id: _failure_reason(ti)
         for ti in run.get_task_instances()
