@@ -33,6 +33,45 @@ class RunBatch:
     freshness_limit_minutes: float = 35.0
 
 
+def is_quiet(batch: RunBatch) -> bool:
+    """Tell whether the run brought nothing to validate: no rows, no volume to compare."""
+    return not batch.articles and not batch.mentions and not batch.positions and batch.recent_volumes is None
+
+
+def health_signature(batch: RunBatch) -> str:
+    """Summarise what the health suites would conclude: stale, failing or paused feeds; late articles.
+
+    Equal signatures mean equal warnings, so a quiet run whose signature matches the last validation's
+    need not start Great Expectations again.
+    """
+    from expectations.suites import FAILURE_STREAK, STALE_HOURS
+
+    feeds = sorted(
+        (
+            str(s["source_id"]),
+            (s.get("hours_since_new_article") or 0) > STALE_HOURS,
+            (s.get("consecutive_failures") or 0) >= FAILURE_STREAK,
+            bool(s.get("paused")),
+        )
+        for s in batch.sources or []
+    )
+    articles, _, p95 = batch.freshness or (0, None, None)
+    late = bool(articles) and p95 is not None and p95 > batch.freshness_limit_minutes
+    return json.dumps({"feeds": feeds, "late": late})
+
+
+def quiet_verdict(since_run: str) -> dict[str, Any]:
+    """Return the verdict of a quiet run whose feed health is as it was at ``since_run``'s validation."""
+    return {
+        "failed_critical": [],
+        "failed_warnings": [],
+        "quarantined": {"articles": [], "entity_mentions": [], "positions": []},
+        "new_critical": [],
+        "checked": 0,
+        "unchanged_since": since_run,
+    }
+
+
 def articles_frame(articles: Sequence[Article]) -> Any:
     """Articles as the DataFrame the suite sees (the same columns as the warehouse table)."""
     import pandas as pd

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.records import Article, FeedEntry, FetchedPage, Mention, Position
+from ingest.records import Article, DuplicateLink, FeedEntry, FetchedPage, Mention, Position
 from ingest.sources import Source, load_sources, seed_source, sources_for_feeds
 from ingest.staging import read_rows, write_rows
 from parley.locks import warehouse_writer
@@ -158,25 +158,37 @@ def fetch_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]
 
 def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
     """Extract articles from the fetched pages and add the seed documents."""
-    from ingest.articles import build_articles, split_duplicates
     from ingest.seeds import load_seeds
-    from warehouse.state import duplicate_index
+    from warehouse.state import duplicate_index, stored_ids
 
     paths = run_paths(settings, run_id)
     with stage(paths, "extract", run_id) as counts:
         pages = read_rows(paths.pages, FetchedPage)
-        articles, errors = build_articles(
-            pages,
-            home=settings.home,
-            run_id=run_id,
-            now=now,
-            timeout_s=settings.extract_timeout,
-            workers=settings.workers,
-        )
-        # Seeds come first, so a web copy of a seed is linked to the seed; stored articles cost nothing more.
-        batch, duplicates = split_duplicates(
-            [*load_seeds(SEEDS_DIR), *articles], duplicate_index(settings.working_path), run_id=run_id, now=now
-        )
+        articles: list[Article] = []
+        errors: list[Any] = []
+        if pages:  # a quiet run loads neither trafilatura nor the duplicate index
+            from ingest.articles import build_articles
+
+            articles, errors = build_articles(
+                pages,
+                home=settings.home,
+                run_id=run_id,
+                now=now,
+                timeout_s=settings.extract_timeout,
+                workers=settings.workers,
+            )
+        seeds = load_seeds(SEEDS_DIR)
+        stored = stored_ids(settings.working_path, [s.article_id for s in seeds])
+        candidates = [*(s for s in seeds if s.article_id not in stored), *articles]
+        batch: list[Article] = []
+        duplicates: list[DuplicateLink] = []
+        if candidates:
+            from ingest.articles import split_duplicates
+
+            # Seeds come first, so a web copy of a seed is linked to the seed.
+            batch, duplicates = split_duplicates(
+                candidates, duplicate_index(settings.working_path), run_id=run_id, now=now
+            )
         write_rows(paths.articles, batch)
         write_rows(paths.duplicates, duplicates)
         write_rows(paths.extract_errors, errors)
@@ -187,25 +199,29 @@ def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, An
 def tag_step(settings: Settings, run_id: str) -> dict[str, Any]:
     """Tag entity mentions and actor positions in the staged articles (one spaCy pass)."""
     from ingest.language import is_taggable
-    from transforms.analysis import analyze_parallel, article_item
 
     paths = run_paths(settings, run_id)
     with stage(paths, "tag", run_id) as counts:
         articles = read_rows(paths.articles, Article)
-        mentions, positions = [], []
-        texts = [article_item(a) for a in articles if is_taggable(a.language)]
-        for _, found_mentions, found_positions in analyze_parallel(texts, workers=settings.workers):
-            mentions.extend(found_mentions)
-            positions.extend(found_positions)
+        mentions: list[Mention] = []
+        positions: list[Position] = []
+        taggable = [a for a in articles if is_taggable(a.language)]
+        if taggable:  # loading spaCy costs a second: a quiet run does not pay it
+            from transforms.analysis import analyze_parallel, article_item
+
+            texts = [article_item(a) for a in taggable]
+            for _, found_mentions, found_positions in analyze_parallel(texts, workers=settings.workers):
+                mentions.extend(found_mentions)
+                positions.extend(found_positions)
         write_rows(paths.mentions, mentions)
         write_rows(paths.positions, positions)
         counts.update(items_in=len(articles), items_out=len(mentions) + len(positions))
-    return {"mentions": len(mentions), "positions": len(positions), "not_tagged": len(articles) - len(texts)}
+    return {"mentions": len(mentions), "positions": len(positions), "not_tagged": len(articles) - len(taggable)}
 
 
 def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, Any]:
     """Validate the batch with Great Expectations; stage results and the rows to quarantine."""
-    from expectations.batch import RunBatch, validate_batch
+    from expectations.batch import RunBatch, health_signature, is_quiet, quiet_verdict, validate_batch
     from warehouse.failures import remembered_articles
     from warehouse.freshness import freshness_limit
     from warehouse.state import feed_health, last_day_freshness, recent_volumes
@@ -225,18 +241,43 @@ def validate_step(settings: Settings, run_id: str, now: datetime) -> dict[str, A
             freshness=last_day_freshness(settings.working_path, now),
             freshness_limit_minutes=freshness_limit(settings.schedule, now).total_seconds() / 60,
         )
-        verdict = validate_batch(
-            articles,
-            project_dir=settings.quality_dir,
-            run_id=run_id,
-            now=now,
-            results_path=paths.dq_results,
-            quarantine_path=paths.quarantine,
-            batch=batch,
-        )
+        signature, last = health_signature(batch), _last_health(settings)
+        if is_quiet(batch) and last.get("signature") == signature:
+            # Nothing new and every feed's health as at the last validation: its warnings still stand.
+            verdict = quiet_verdict(str(last["run_id"]))
+            write_rows(paths.dq_results, [])
+            write_rows(paths.quarantine, [])
+            logger.info("nothing new to validate; feed health unchanged since %s", last["run_id"])
+        else:
+            verdict = validate_batch(
+                articles,
+                project_dir=settings.quality_dir,
+                run_id=run_id,
+                now=now,
+                results_path=paths.dq_results,
+                quarantine_path=paths.quarantine,
+                batch=batch,
+            )
+            _last_health_file(settings).write_text(
+                json.dumps({"signature": signature, "run_id": run_id}), encoding="utf-8"
+            )
         paths.verdict.write_text(json.dumps(verdict), encoding="utf-8")
         counts.update(items_in=len(articles), items_out=len(articles) - len(verdict["quarantined"]["articles"]))
     return verdict
+
+
+def _last_health_file(settings: Settings) -> Path:
+    settings.quality_dir.mkdir(parents=True, exist_ok=True)
+    return settings.quality_dir / "last_health.json"
+
+
+def _last_health(settings: Settings) -> dict[str, Any]:
+    """Return the feed-health signature and run of the last validation (empty before the first)."""
+    try:
+        found: dict[str, Any] = json.loads(_last_health_file(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found
 
 
 def load_step(settings: Settings, run_id: str, now: datetime | None = None) -> dict[str, Any]:

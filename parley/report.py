@@ -23,12 +23,18 @@ class RunReport:
     failed_warnings: list[str] = field(default_factory=list)
     quarantined: int = 0
     total_articles: int = 0
+    gate_failed: bool | None = None  # the quality gate's own outcome, when it ran
+    validated: bool = True  # False: a quiet run whose feed health was as at the last validation
 
     @property
     def verdict(self) -> str:
-        """``passed``, ``passed with warnings`` or ``FAILED``."""
+        """``passed``, ``passed with warnings``, ``FAILED``, or passed with only old pages failing again."""
+        if self.failed_critical and self.gate_failed is False:
+            return "passed: critical failures only on pages already in quarantine (`parley quarantine list`)"
         if self.failed_critical:
             return "FAILED"
+        if not self.validated and self.gate_failed is False:
+            return "nothing new to validate (feed health as at the last validation: `parley dq`)"
         return "passed with warnings" if self.failed_warnings else "passed"
 
 
@@ -69,6 +75,12 @@ def read_run_report(warehouse: Path, run_id: str) -> RunReport:
             con.execute("select count(*) from dq_quarantine where run_id = ?", [run_id]).fetchone() or (0,)
         )[0]
         report.total_articles = (con.execute("select count(*) from articles").fetchone() or (0,))[0]
+        gate = con.execute(
+            "select status from pipeline_runs where run_id = ? and stage = 'quality_gate'", [run_id]
+        ).fetchone()
+        report.gate_failed = None if gate is None else gate[0] == "failed"
+        checked = con.execute("select count(*) from dq_results where run_id = ?", [run_id]).fetchone()
+        report.validated = bool(checked and checked[0])
     return report
 
 

@@ -107,3 +107,16 @@ def last_day_freshness(path: Path, now: datetime) -> tuple[int, float | None, fl
     with connect(path, read_only=True) as con:
         found = freshness(con, now)
     return (found.articles, found.p50_minutes, found.p95_minutes)
+
+
+def stored_ids(path: Path, article_ids: list[str]) -> set[str]:
+    """Return which of these article ids are stored (none before the first load)."""
+    if not path.exists():
+        return set()
+    with connect(path, read_only=True) as con:
+        if not table_exists(con, "articles"):
+            return set()
+        rows = con.execute(
+            "select article_id from articles where article_id in (select unnest($ids))", {"ids": article_ids}
+        ).fetchall()
+    return {r[0] for r in rows}

@@ -128,6 +128,14 @@ def test_run_loads_feeds_next_to_seeds_and_is_idempotent(site: FixtureSite, tmp_
     assert "poll 4→0" in runs[0] and "poll 4→7" in runs[1] and "load 7→7" in runs[1]  # newest first, with counts
     assert "broken_outlet" in status.stdout and "HTTP 500" in status.stdout
     assert "latest validation: manual__" in status.stdout and "passed" in status.stdout
+
+    # Another quiet run finds every feed's health as the last validation saw it: its warnings still
+    # stand, so Great Expectations is not started again, and the report says so.
+    third = run_parley("run", "--sources", str(sources), home=home, env=allow)
+    assert third.returncode == 0, third.stderr[-3000:]
+    assert "quality: nothing new to validate" in third.stdout, third.stdout
+    validated = _query(home, "select count(distinct run_id) from dq_results")
+    assert validated == [(2,)]
     # Every web article's first sighting in a feed and first publish are recorded, once.
     lags = _query(home, "select epoch(queryable_at) - epoch(first_seen_at) from article_freshness")
     web = _query(home, "select count(*) from articles where not is_seed")[0][0]
@@ -192,6 +200,7 @@ def test_run_feed_flag_and_critical_failure_quarantines_only_bad_rows(site: Fixt
     due_now = {"PARLEY_RETRY_BASE_MINUTES": "0"}
     third = run_parley("run", "--feed", f"{site.base_url}/feeds/mixed.rss", home=home, site=site, env=due_now)
     assert third.returncode == 0, third.stderr[-2000:]
+    assert "quality: passed: critical failures only on pages already in quarantine" in third.stdout
     assert site.hits["/articles/from-the-future"] == 2 and site.hits["/articles/empty-page"] == 2
     remembered = _query(home, "select attempts, status from failed_items order by url")
     assert remembered == [(2, "failing"), (2, "quarantined")]

@@ -83,3 +83,18 @@ def test_run_failures_keep_the_feed_entry_of_each_page() -> None:
     error = IngestError("r", "fetch", "timeout", "timed out", T0, "review", BAD.url)
     poll_error = IngestError("r", "poll", "timeout", "feed timed out", T0, "review", None)
     assert run_failures([], [BAD, GOOD], [error, poll_error], [], {}) == [Failure(BAD, "fetch", "timeout", "timed out")]
+
+
+def test_a_quiet_run_revalidates_only_when_feed_health_changes() -> None:
+    from expectations.batch import RunBatch, health_signature, is_quiet
+
+    feeds = [{"source_id": "review", "consecutive_failures": 0, "hours_since_new_article": 5.0, "paused": False}]
+    quiet = RunBatch(articles=[], sources=feeds, freshness=(3, 2.0, 4.0))
+    assert is_quiet(quiet) and not is_quiet(RunBatch(articles=[], sources=feeds, recent_volumes=[3, 4]))
+    later = RunBatch(articles=[], sources=[feeds[0] | {"hours_since_new_article": 9.0}], freshness=(5, 2.0, 6.0))
+    assert health_signature(later) == health_signature(quiet)  # same warnings: nothing to run again
+    stale = RunBatch(articles=[], sources=[feeds[0] | {"hours_since_new_article": 100.0}])
+    failing = RunBatch(articles=[], sources=[feeds[0] | {"consecutive_failures": 3}])
+    late = RunBatch(articles=[], sources=feeds, freshness=(5, 20.0, 60.0))
+    signatures = {health_signature(b) for b in (quiet, stale, failing, late)}
+    assert len(signatures) == 4
