@@ -187,7 +187,7 @@ def extract_step(settings: Settings, run_id: str, now: datetime) -> dict[str, An
 
             # Seeds come first, so a web copy of a seed is linked to the seed.
             batch, duplicates = split_duplicates(
-                candidates, duplicate_index(settings.working_path), run_id=run_id, now=now
+                candidates, duplicate_index(settings.working_path, candidates), run_id=run_id, now=now
             )
         write_rows(paths.articles, batch)
         write_rows(paths.duplicates, duplicates)
