@@ -129,21 +129,22 @@ class Hit:
     snippet: str
 
 
-# The best few first, then their texts (for snippets): reading every match's text would cost the most.
-SEARCH_SQL = """
-with best as (
-    select s.score, s.article_id
-    from search_articles($query) s
-    join articles a using (article_id)
-    where ($since is null or coalesce(a.published_at, a.fetched_at) >= $since)
-      and ($source is null or a.source_id = $source)
-    order by s.score desc, s.article_id
-    limit $limit
-)
-select b.score, a.article_id, a.title, a.source_id, coalesce(a.published_at, a.fetched_at) as published, a.url,
-       a.text
-from best b join articles a using (article_id)
-order by b.score desc, b.article_id
+# The best few first; their metadata and texts (for snippets) then by a constant list of ids. Joining
+# the matches with articles would read the title, URL and text columns of every match.
+BEST_SQL = """
+select s.article_id, s.score from search_articles($query) s
+{filter}
+order by s.score desc, s.article_id
+limit $limit
+"""
+FILTER_SQL = """
+join articles a using (article_id)
+where ($since is null or coalesce(a.published_at, a.fetched_at) >= $since)
+  and ($source is null or a.source_id = $source)
+"""
+DETAILS_SQL = """
+select article_id, title, source_id, coalesce(published_at, fetched_at) as published, url, text
+from articles where article_id in ({ids})
 """
 
 
@@ -157,9 +158,22 @@ def search(
 ) -> list[Hit]:
     """Rank articles by BM25 on title and text; filter by date and source."""
     load_fts(con)
-    rows = con.execute(SEARCH_SQL, {"query": query, "since": since, "source": source, "limit": limit}).fetchall()
+    filtered = since is not None or source is not None
+    params: dict[str, object] = {"query": query, "limit": limit}
+    if filtered:
+        params |= {"since": since, "source": source}
+    best = con.execute(BEST_SQL.format(filter=FILTER_SQL if filtered else ""), params).fetchall()
+    if not best:
+        return []
+    ids = [article_id for article_id, _ in best]
+    details = {r[0]: r for r in con.execute(DETAILS_SQL.format(ids=", ".join("?" * len(ids))), ids).fetchall()}
     terms = [t.lower() for t in query.split() if len(t) > 2]
-    return [Hit(r[0], r[1], r[2], r[3], r[4], r[5], snippet(r[6], terms)) for r in rows]
+    hits = []
+    for article_id, score in best:
+        if article_id in details:
+            _, title, source_id, published, url, text = details[article_id]
+            hits.append(Hit(score, article_id, title, source_id, published, url, snippet(text, terms)))
+    return hits
 
 
 def snippet(text: str, terms: list[str], width: int = 220) -> str:
