@@ -34,7 +34,7 @@ from warehouse.aggregates import count_where
 from warehouse.db import connect, connect_sandboxed
 from warehouse.migrate import migrate
 from warehouse.publish import publish
-from warehouse.search import index_where, search
+from warehouse.search import index_all, search
 
 SENTENCES_PER_ARTICLE = 32  # about 700 words
 STANCES = ["demands", "proposes", "supports", "accepts", "offers", "conditions", "rejects", "opposes", "refuses"]
@@ -108,7 +108,7 @@ def build(path: Path, articles: int, mentions: int) -> None:
                 "topics": TOPICS,
             },
         )
-        index_where(con, "true")
+        index_all(con)
         count_where(con, "true")
 
 

@@ -49,9 +49,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _index_and_count_stored_articles(con: duckdb.DuckDBPyConnection) -> None:
     from warehouse.aggregates import count_where
-    from warehouse.search import index_where
+    from warehouse.search import index_all
 
-    index_where(con, "true")
+    index_all(con)
     count_where(con, "true")
 
 

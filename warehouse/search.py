@@ -58,6 +58,18 @@ def index_articles(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -
     return index_where(con, "article_id in (select unnest($ids))", {"ids": ids})
 
 
+def index_all(con: duckdb.DuckDBPyConnection, chunk: int = 50_000) -> int:
+    """Index every stored article, ``chunk`` articles at a time so memory stays bounded; return how many."""
+    row = con.execute("select min(rowid), max(rowid) from articles").fetchone()
+    if not row or row[0] is None:
+        return 0
+    first, last = int(row[0]), int(row[1])
+    return sum(
+        index_where(con, "rowid >= $lo and rowid < $hi", {"lo": lo, "hi": lo + chunk})
+        for lo in range(first, last + 1, chunk)
+    )
+
+
 def index_where(con: duckdb.DuckDBPyConnection, where: str, params: dict[str, object] | None = None) -> int:
     """Index the stored articles matching an SQL condition (``"true"``: all of them, when building anew)."""
     load_fts(con)

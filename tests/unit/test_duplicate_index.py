@@ -64,3 +64,18 @@ def test_only_candidates_matches_are_read_and_every_kind_is_found(tmp_path: Path
     # The third stored article matches nothing: it is not read.
     assert stored[2].article_id not in index.keys and len(index.hashes) == 3
     assert duplicate_index(path, [_article(13, 0x0F0F_0F0F_0F0F_0F0F ^ (near << 1 | 1))]).hashes == []
+
+
+def test_indexing_in_chunks_equals_indexing_at_once(tmp_path: Path) -> None:
+    from warehouse.search import index_all, index_where
+
+    postings = []
+    ways = (("chunks", lambda con: index_all(con, chunk=2)), ("once", lambda con: index_where(con, "true")))
+    for name, index in ways:
+        with connect(tmp_path / f"{name}.duckdb") as con:
+            migrate(con)
+            load.upsert_sources(con, [seed_source()])
+            load.insert_articles(con, [_article(i, i) for i in range(5)], "r1")
+            assert index(con) == 5
+            postings.append(con.execute("select article_id, term, tf from search_postings order by all").fetchall())
+    assert postings[0] == postings[1] and postings[0]
