@@ -17,8 +17,8 @@ from ingest.sources import Source
 from ingest.staging import read_rows
 from warehouse import load
 from warehouse.db import connect
+from warehouse.failures import Failure, run_failures
 from warehouse.failures import record as record_failures
-from warehouse.failures import run_failures
 from warehouse.migrate import migrate
 
 
@@ -78,9 +78,9 @@ def load_run(
                 *read_rows(staging / "extract_errors.jsonl", IngestError),
             ]
             load.insert_errors(con, errors)
-            failures = run_failures(
-                pages, entries, errors, [a for a in staged if a.article_id in quarantined], quarantined
-            )
+            held_articles = [a for a in staged if a.article_id in quarantined]
+            failures = run_failures(pages, entries, errors, held_articles, quarantined)
+            failures += read_rows(staging / "repeats.jsonl", Failure)
             new_failures = record_failures(
                 con, failures, entries, run_id=run_id, now=now or datetime.now(UTC), policy=retry or RetryPolicy()
             )

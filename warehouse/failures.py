@@ -103,6 +103,38 @@ def hold_back(entries: Iterable[FeedEntry], held: dict[str, str]) -> tuple[list[
     return fetch, waiting
 
 
+def failed_bodies(path: Path) -> dict[str, Failure]:
+    """Return the remembered failures that have a body (extraction, quality), by canonical URL."""
+    if not path.exists():
+        return {}
+    with connect(path, read_only=True) as con:
+        if not table_exists(con, "failed_items"):
+            return {}
+        rows = con.execute(
+            "select url, entry_json, stage, error_class, reason, raw_id, article_id from failed_items "
+            "where raw_id is not null and status in (select unnest($open))",
+            {"open": list(OPEN)},
+        ).fetchall()
+    return {r[0]: Failure(entry_of(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows}
+
+
+def split_repeats(pages: Sequence[FetchedPage], bodies: dict[str, Failure]) -> tuple[list[FetchedPage], list[Failure]]:
+    """Split fetched pages into those to extract and those whose body is the very one that failed before.
+
+    A body that failed extraction or validation fails them again: it is not processed, its failure is
+    recorded once more (with the feed entry as seen now), and only a changed page is extracted again.
+    """
+    fresh: list[FetchedPage] = []
+    repeats: list[Failure] = []
+    for page in pages:
+        before = bodies.get(canonical_url(page.entry.url))
+        if before is not None and before.raw_id == page.raw.raw_id:
+            repeats.append(dataclasses.replace(before, entry=page.entry))
+        else:
+            fresh.append(page)
+    return fresh, repeats
+
+
 def run_failures(
     pages: Sequence[FetchedPage],
     entries: Sequence[FeedEntry],
@@ -113,8 +145,9 @@ def run_failures(
     """Collect this run's failed pages: fetch and extraction errors, and articles held by the quality gate."""
     by_url = {e.url: e for e in entries}
     by_raw = {p.raw.raw_id: p for p in pages}
+    bodies = {p.entry.url: p.raw.raw_id for p in pages}
     failures = [
-        Failure(by_url[e.url], e.stage, e.error_class, e.message)
+        Failure(by_url[e.url], e.stage, e.error_class, e.message, bodies.get(e.url) if e.stage == "extract" else None)
         for e in errors
         if e.url in by_url and e.stage in ("fetch", "extract")
     ]

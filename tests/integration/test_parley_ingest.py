@@ -191,7 +191,9 @@ def test_run_feed_flag_and_critical_failure_quarantines_only_bad_rows(site: Fixt
     dq = run_parley("dq", home=home)
     assert dq.returncode == 0 and "open quarantine and failing pages: 1 failing, 1 quarantined" in dq.stdout
 
-    # When its retry comes the page is fetched and validated again; failing as before is not a new failure.
+    # When its retry comes the page is fetched again; the same body would not be validated again, but this
+    # one changed (still dated 2090) and is: failing as before is not a new failure.
+    site.articles[site.articles.index(bad)] = replace(bad, paragraphs=(*bad.paragraphs, "An update."))
     site.page(
         "/feeds/mixed.rss",
         rss(site.base_url, [bad, empty, site.article("seed-001")]),

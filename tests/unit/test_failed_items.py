@@ -98,3 +98,23 @@ def test_a_quiet_run_revalidates_only_when_feed_health_changes() -> None:
     late = RunBatch(articles=[], sources=feeds, freshness=(5, 20.0, 60.0))
     signatures = {health_signature(b) for b in (quiet, stale, failing, late)}
     assert len(signatures) == 4
+
+
+def test_the_very_body_that_failed_is_not_extracted_again(working: Path) -> None:
+    from ingest.records import FetchedPage, RawPage
+    from warehouse.failures import failed_bodies, split_repeats
+
+    def page(entry: FeedEntry, raw_id: str) -> FetchedPage:
+        return FetchedPage(entry, RawPage(raw_id, entry.url, entry.url, 200, "text/html", 10, "raw/x", T0), None)
+
+    quarantined = Failure(BAD, "quality", "critical_expectation", "published_at in 2090", "body-1", "art-bad")
+    _fail(working, [BAD], [quarantined, Failure(GOOD, "fetch", "timeout", "timed out")], T0)
+    bodies = failed_bodies(working)
+    assert set(bodies) == {"https://review.example/a/bad"}  # a fetch failure has no body to compare
+
+    seen_again = replace(BAD, title="Bad (same page)")
+    fresh, repeats = split_repeats([page(seen_again, "body-1"), page(GOOD, "body-9")], bodies)
+    assert [p.entry for p in fresh] == [GOOD]
+    assert repeats == [replace(quarantined, entry=seen_again)]
+    fresh, repeats = split_repeats([page(BAD, "body-2")], bodies)  # the page changed: extracted again
+    assert len(fresh) == 1 and repeats == []
