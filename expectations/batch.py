@@ -149,12 +149,14 @@ def validate_batch(
     outcomes: list[ExpectationOutcome] = []
     quarantined: list[QuarantinedRow] = []
     new_critical: list[str] = []
+    validations: list[Validation] = []
     for df, suite, rows, table, key in checks:
         validation = validate_frame(df, suite, project_dir=project_dir, run_id=run_id, now=now, build_docs=False)
+        validations.append(validation)
         outcomes += validation.outcomes
         quarantined += _quarantine(validation, df, rows, table, key, run_id, now)
         new_critical += _new_failures(validation, rows, table, key, batch.remembered)
-    add_offline_index(build_docs(project_dir))
+    add_offline_index(build_docs(project_dir, [i for v in validations for i in v.identifiers]))
     write_rows(results_path, outcomes)
     write_rows(quarantine_path, quarantined)
     failed = [o for o in outcomes if not o.success]
