@@ -79,7 +79,7 @@ def load_run(
             ]
             load.insert_errors(con, errors)
             held_articles = [a for a in staged if a.article_id in quarantined]
-            failures = run_failures(pages, entries, errors, held_articles, quarantined)
+            failures = run_failures(pages, entries, errors, held_articles, quarantined, loaded=articles)
             failures += read_rows(staging / "repeats.jsonl", Failure)
             new_failures = record_failures(
                 con, failures, entries, run_id=run_id, now=now or datetime.now(UTC), policy=retry or RetryPolicy()

@@ -141,8 +141,13 @@ def run_failures(
     errors: Sequence[IngestError],
     quarantined: Sequence[Article],
     reasons: dict[str, str],
+    loaded: Sequence[Article] = (),
 ) -> list[Failure]:
-    """Collect this run's failed pages: fetch and extraction errors, and articles held by the quality gate."""
+    """Collect this run's failed pages: fetch and extraction errors, and articles held by the quality gate.
+
+    A held article whose body also gave an article that loaded is a row derived from a good page (an
+    injected fault, a second copy): the page itself did not fail.
+    """
     by_url = {e.url: e for e in entries}
     by_raw = {p.raw.raw_id: p for p in pages}
     bodies = {p.entry.url: p.raw.raw_id for p in pages}
@@ -151,10 +156,11 @@ def run_failures(
         for e in errors
         if e.url in by_url and e.stage in ("fetch", "extract")
     ]
+    good_bodies = {a.raw_id for a in loaded if a.raw_id}
     for article in quarantined:
         page = by_raw.get(article.raw_id or "")
-        # A page is remembered for the article it is: not for a row merely derived from its body.
-        if page is not None and canonical_url(page.entry.url) == canonical_url(article.url):
+        # The entry's URL may differ from the article's (a redirect, a canonical link): the body links them.
+        if page is not None and page.raw.raw_id not in good_bodies:
             why = reasons.get(article.article_id, "failed a critical expectation")
             failures.append(
                 Failure(page.entry, "quality", "critical_expectation", why, page.raw.raw_id, article.article_id)

@@ -118,3 +118,21 @@ def test_the_very_body_that_failed_is_not_extracted_again(working: Path) -> None
     assert repeats == [replace(quarantined, entry=seen_again)]
     fresh, repeats = split_repeats([page(BAD, "body-2")], bodies)  # the page changed: extracted again
     assert len(fresh) == 1 and repeats == []
+
+
+def test_a_held_article_is_remembered_by_its_body_whatever_its_url() -> None:
+    from ingest.records import Article, FetchedPage, RawPage
+    from warehouse.failures import run_failures
+
+    def article(article_id: str, url: str, raw_id: str) -> Article:
+        return Article(article_id, "review", url, None, (), T0, T0, "en", None, "t", 1, "h", "x", "1", raw_id, False)
+
+    pages = [
+        FetchedPage(BAD, RawPage("body-bad", BAD.url, BAD.url, 200, "text/html", 1, "raw/b", T0), None),
+        FetchedPage(GOOD, RawPage("body-good", GOOD.url, GOOD.url, 200, "text/html", 1, "raw/g", T0), None),
+    ]
+    redirected = article("held", "https://review.example/2026/11/bad-story", "body-bad")  # another URL
+    derived = article("derived", "https://review.example/a/good-copy", "body-good")  # its page's article loaded
+    loaded = [article("good", GOOD.url, "body-good")]
+    failures = run_failures(pages, [BAD, GOOD], [], [redirected, derived], {"held": "late"}, loaded=loaded)
+    assert failures == [Failure(BAD, "quality", "critical_expectation", "late", "body-bad", "held")]
