@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -57,21 +58,25 @@ class Failure:
     article_id: str | None = None
 
 
+def _open_rows(path: Path, columns: str, condition: str = "true") -> list[tuple[Any, ...]]:
+    """Read columns of the open (still held) failed pages; none before the first load."""
+    if not path.exists():
+        return []
+    with connect(path, read_only=True) as con:
+        if not table_exists(con, "failed_items"):
+            return []
+        return con.execute(
+            f"select {columns} from failed_items where status in (select unnest($open)) and {condition}",
+            {"open": list(OPEN)},
+        ).fetchall()
+
+
 def held_signatures(path: Path, now: datetime, policy: RetryPolicy) -> dict[str, str]:
     """Return the entries not to fetch now: canonical URL → the entry signature they failed with.
 
     The retry time is computed with today's policy, so a changed setting applies to pages already held.
     """
-    if not path.exists():
-        return {}
-    with connect(path, read_only=True) as con:
-        if not table_exists(con, "failed_items"):
-            return {}
-        rows = con.execute(
-            "select url, entry_signature, status, attempts, last_failed_at from failed_items "
-            "where status in (select unnest($open))",
-            {"open": list(OPEN)},
-        ).fetchall()
+    rows = _open_rows(path, "url, entry_signature, status, attempts, last_failed_at")
     return {
         url: signature
         for url, signature, status, attempts, failed_at in rows
@@ -81,16 +86,7 @@ def held_signatures(path: Path, now: datetime, policy: RetryPolicy) -> dict[str,
 
 def remembered_articles(path: Path) -> set[str]:
     """Return the article ids already held in quarantine: failing again is not a new failure."""
-    if not path.exists():
-        return set()
-    with connect(path, read_only=True) as con:
-        if not table_exists(con, "failed_items"):
-            return set()
-        rows = con.execute(
-            "select article_id from failed_items where article_id is not null and status in (select unnest($open))",
-            {"open": list(OPEN)},
-        ).fetchall()
-    return {r[0] for r in rows}
+    return {r[0] for r in _open_rows(path, "article_id", "article_id is not null")}
 
 
 def hold_back(entries: Iterable[FeedEntry], held: dict[str, str]) -> tuple[list[FeedEntry], list[FeedEntry]]:
@@ -105,16 +101,7 @@ def hold_back(entries: Iterable[FeedEntry], held: dict[str, str]) -> tuple[list[
 
 def failed_bodies(path: Path) -> dict[str, Failure]:
     """Return the remembered failures that have a body (extraction, quality), by canonical URL."""
-    if not path.exists():
-        return {}
-    with connect(path, read_only=True) as con:
-        if not table_exists(con, "failed_items"):
-            return {}
-        rows = con.execute(
-            "select url, entry_json, stage, error_class, reason, raw_id, article_id from failed_items "
-            "where raw_id is not null and status in (select unnest($open))",
-            {"open": list(OPEN)},
-        ).fetchall()
+    rows = _open_rows(path, "url, entry_json, stage, error_class, reason, raw_id, article_id", "raw_id is not null")
     return {r[0]: Failure(entry_of(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows}
 
 
