@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from expectations.docs import add_offline_index
+from expectations.docs import make_offline
 from expectations.runner import ExpectationOutcome, QuarantinedRow, Validation, build_docs, validate_frame
 from ingest.records import Article, Mention, Position
 from ingest.staging import write_rows
@@ -156,7 +157,8 @@ def validate_batch(
         outcomes += validation.outcomes
         quarantined += _quarantine(validation, df, rows, table, key, run_id, now)
         new_critical += _new_failures(validation, rows, table, key, batch.remembered)
-    add_offline_index(build_docs(project_dir, [i for v in validations for i in v.identifiers]))
+    started = time.time() - 1  # file times may be coarser than the clock
+    make_offline(build_docs(project_dir, [i for v in validations for i in v.identifiers]), built_since=started)
     write_rows(results_path, outcomes)
     write_rows(quarantine_path, quarantined)
     failed = [o for o in outcomes if not o.success]

@@ -17,12 +17,14 @@ if TYPE_CHECKING:
 
 
 def mentions_frame(mentions: Sequence[Mention], articles: Sequence[Article], known_ids: set[str]) -> pd.DataFrame:
-    """Mentions with ``within_text``, ``slices_surface`` and ``entity_known``."""
+    """Mentions with ``within_text``, ``slices_surface``, ``entity_known`` and their ``article_url``."""
     from ingest.records import Mention
     from warehouse.load import frame
 
     texts = {a.article_id: a.text for a in articles}
+    urls = {a.article_id: a.url for a in articles}
     df = frame(mentions, Mention)
+    df["article_url"] = [urls.get(m.article_id) for m in mentions]
     df["within_text"] = [
         m.article_id in texts and 0 <= m.start_char < m.end_char <= len(texts[m.article_id]) for m in mentions
     ]
@@ -32,12 +34,14 @@ def mentions_frame(mentions: Sequence[Mention], articles: Sequence[Article], kno
 
 
 def positions_frame(positions: Sequence[Position], articles: Sequence[Article], known_ids: set[str]) -> pd.DataFrame:
-    """Positions with ``evidence_in_article`` and ``actor_known``."""
+    """Positions with ``evidence_in_article``, ``actor_known`` and their ``article_url``."""
     from ingest.records import Position
     from warehouse.load import frame
 
     texts = {a.article_id: a.text for a in articles}
+    urls = {a.article_id: a.url for a in articles}
     df = frame(positions, Position)
+    df["article_url"] = [urls.get(p.article_id) for p in positions]
     df["evidence_in_article"] = [
         texts.get(p.article_id, "")[p.start_char : p.end_char] == p.evidence and bool(p.evidence) for p in positions
     ]

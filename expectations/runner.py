@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 MAX_EXAMPLES = 5
 KEEP_VALIDATIONS = 5000  # stored validation results (about 1,000 runs of five suites)
+# The columns that name a row for whoever reads a failing expectation, in the order shown (those present).
+KEY_COLUMNS = ("source_id", "article_id", "position_id", "start_char", "url", "article_url")
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,16 @@ def validate_frame(
         gx.ValidationDefinition(name=f"{suite.name}_batch", data=batch_definition, suite=suite)
     )
     actions = [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")] if build_docs else []
+    # Failing rows are named by their key and URL in the Data Docs (GX would show `df.filter(items=[0])`);
+    # `batch_row` keeps the position each row has in the batch, which the quarantine goes by.
+    df = df.assign(batch_row=range(len(df)))
+    keys = ["batch_row", *(c for c in KEY_COLUMNS if c in df.columns)]
     checkpoint = context.checkpoints.add_or_update(
         gx.Checkpoint(
             name=f"{suite.name}_checkpoint",
             validation_definitions=[definition],
             actions=actions,
-            result_format={"result_format": "COMPLETE"},
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": keys},
         )
     )
     result = checkpoint.run(batch_parameters={"dataframe": df}, run_id=_gx_run_id(run_id, suite.name))
@@ -207,4 +213,5 @@ def _collect(item: Any, validation: Validation, *, run_id: str, suite_name: str,
     )
     if not item.success and severity == "critical":
         for index in res.get("unexpected_index_list") or []:
-            validation.bad_rows.setdefault(int(index), []).append(expectation_id)
+            row = index["batch_row"] if isinstance(index, dict) else index
+            validation.bad_rows.setdefault(int(row), []).append(expectation_id)

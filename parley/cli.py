@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("directory", type=Path)
 
     commands.add_parser("dq", parents=[home], help="latest quality verdict; exits 1 when it failed")
+    dashboard = commands.add_parser(
+        "dashboard", parents=[home], help="rebuild the positions dashboard now and print its path"
+    )
+    dashboard.add_argument("--open", action="store_true", help="open it in the default browser")
     commands.add_parser(
         "status", parents=[home], help="what is running, the last runs by stage, sources' health, the quality verdict"
     )
@@ -152,7 +156,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"parley run: {failure} (full log: {log_path})", file=sys.stderr)
         return 1
     report = read_run_report(settings.warehouse_path, outcome.run_id)
-    print(format_run_report(report, warehouse=settings.warehouse_path, data_docs=settings.data_docs_index))
+    print(
+        format_run_report(
+            report,
+            warehouse=settings.warehouse_path,
+            data_docs=settings.data_docs_index,
+            dashboard=settings.dashboard_index,
+        )
+    )
     if outcome.state != "success":
         why = last_error(log_path.read_text(encoding="utf-8", errors="replace")) or "see the log"
         failed = ", ".join(t for t, why in outcome.failed_tasks.items() if why != "upstream task failed")
@@ -336,6 +347,26 @@ def cmd_dq(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Rebuild the dashboard from the published warehouse; print its path (and open it with --open)."""
+    from warehouse.dashboard import build_dashboard
+
+    settings = settings_for(args)
+    warehouse = _published(settings, "dashboard")
+    if warehouse is None:
+        return 2
+    report = build_dashboard(
+        warehouse, settings.dashboard_index.parent, docs_site=settings.data_docs_index.parent
+    )
+    print(f"{report.index} ({report.bytes / 2**20:.1f} MB, built in {report.seconds:.1f} s)")
+    if args.open:
+        import webbrowser
+
+        if not webbrowser.open(report.index.as_uri()):
+            print("parley dashboard: no browser to open it with; open the path above", file=sys.stderr)
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     """Print what is running, the last runs, the sources' health and the quality verdict; 1 if it failed."""
     from parley.status_cli import status_report
@@ -384,6 +415,7 @@ COMMANDS = {
     "search": cmd_search,
     "export": cmd_export,
     "dq": cmd_dq,
+    "dashboard": cmd_dashboard,
     "run": cmd_run,
     "reprocess": cmd_reprocess,
     "sources": cmd_sources,

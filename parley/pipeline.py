@@ -334,8 +334,32 @@ def record_step(settings: Settings, run_id: str) -> dict[str, Any]:
     _record_silent_failure(paths, run_id)
     with warehouse_writer(settings.home, f"record run {run_id}", wait_seconds=settings.lock_wait_seconds):
         recorded = load_stage_stats(settings.working_path, paths.stages, run_id)
-        publish(settings.working_path, settings.warehouse_path)
-    return {"stages": recorded}
+        report = publish(settings.working_path, settings.warehouse_path)
+    dashboard = update_dashboard(settings, full=bool(set(report.written) & DASHBOARD_TABLES) or report.deleted_files > 0)
+    return {"stages": recorded, "dashboard": str(dashboard) if dashboard else None}
+
+
+# A publish that wrote rows of these tables changes the dashboard's positions and coverage; any other
+# run changes only its quality trend and the sources' health, which are refreshed alone.
+DASHBOARD_TABLES = frozenset({"articles", "positions"})
+
+
+def update_dashboard(settings: Settings, *, full: bool = True) -> Path | None:
+    """Rebuild the dashboard from the published warehouse; a failure is logged, never fails the run.
+
+    The data are already stored and published when this runs: a dashboard that cannot be drawn is an
+    error for the log (and `parley dashboard` to retry), not a reason to call the run failed.
+    """
+    from warehouse.dashboard import build_dashboard, refresh_runs
+
+    target, docs = settings.dashboard_index.parent, settings.data_docs_index.parent
+    try:
+        if not full and refresh_runs(settings.warehouse_path, target, docs_site=docs):
+            return settings.dashboard_index
+        return build_dashboard(settings.warehouse_path, target, docs_site=docs).index
+    except Exception:
+        logger.exception("dashboard not rebuilt (the run's data are stored and published; retry: parley dashboard)")
+        return None
 
 
 INGEST_STAGES = ("poll", "fetch", "extract", "tag", "validate", "load", "quality_gate")

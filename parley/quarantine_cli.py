@@ -54,6 +54,7 @@ def decide(settings: Settings, key: str, action: str, *, by: str, reason: str) -
         raise QuarantineError("say why with --reason: the decision is recorded for whoever looks later")
     if not settings.working_path.exists():
         raise QuarantineError(f"no warehouse at {settings.working_path}")
+    from parley.pipeline import update_dashboard
     from warehouse.publish import publish
 
     with warehouse_writer(settings.home, f"quarantine {action} {key}", wait_seconds=settings.lock_wait_seconds):
@@ -71,6 +72,7 @@ def decide(settings: Settings, key: str, action: str, *, by: str, reason: str) -
                 con.execute("rollback")
                 raise
         publish(settings.working_path, settings.warehouse_path)
+    update_dashboard(settings)
     return summary
 
 

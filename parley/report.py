@@ -84,7 +84,7 @@ def read_run_report(warehouse: Path, run_id: str) -> RunReport:
     return report
 
 
-def format_run_report(report: RunReport, *, warehouse: Path, data_docs: Path) -> str:
+def format_run_report(report: RunReport, *, warehouse: Path, data_docs: Path, dashboard: Path | None = None) -> str:
     """Render the report as the short text ``parley run`` prints."""
     ok = [p for p in report.polls if p[1] not in {"failed", "skipped"}]
     failed = [p for p in report.polls if p[1] == "failed"]
@@ -111,4 +111,6 @@ def format_run_report(report: RunReport, *, warehouse: Path, data_docs: Path) ->
         lines.append(f"  quarantined rows: {report.quarantined} (table dq_quarantine)")
     lines.append(f"warehouse: {warehouse}")
     lines.append(f"quality report: {data_docs}")
+    if dashboard is not None and dashboard.exists():
+        lines.append(f"dashboard: {dashboard}")
     return "\n".join(lines)

@@ -139,6 +139,7 @@ def reprocess(
         positions.extend(found_positions)
         if on_progress is not None:
             on_progress(done, len(tagged))
+    from parley.pipeline import update_dashboard
     from warehouse.publish import publish
 
     with warehouse_writer(settings.home, f"reprocess {run_id}", wait_seconds=settings.lock_wait_seconds):
@@ -157,6 +158,7 @@ def reprocess(
                 raise
         _record_stage(settings, staging, run_id, started, selected=len(pages) + len(seed_ids), replaced=replaced)
         publish(settings.working_path, settings.warehouse_path)
+    update_dashboard(settings)
     summary = {
         "selected": len(pages) + len(seed_ids),
         "replaced": replaced,

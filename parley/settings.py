@@ -89,6 +89,11 @@ class Settings:
         return self.quality_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
     @property
+    def dashboard_index(self) -> Path:
+        """The positions dashboard, rebuilt after each load (opens from file://)."""
+        return self.home / "dashboard" / "index.html"
+
+    @property
     def airflow_home(self) -> Path:
         """Airflow's home: its SQLite metadata DB and logs."""
         return self.home / "airflow"

@@ -80,7 +80,16 @@ def status_report(home: Path, warehouse: Path, airflow_home: Path, schedule: str
     parts.append(freshness_line(warehouse, schedule))
     quality, failed = quality_report(warehouse, runs=1)
     parts.append(quality)
+    parts.append(dashboard_line(home / "dashboard" / "index.html"))
     return "\n\n".join(parts), failed or latest_failed
+
+
+def dashboard_line(index: Path) -> str:
+    """Say where the dashboard is and when it was built (or how to build it)."""
+    if not index.exists():
+        return "Dashboard: not built yet (`parley dashboard`)"
+    built = datetime.fromtimestamp(index.stat().st_mtime, UTC)
+    return f"Dashboard: {index} (built {_when(built)} UTC)"
 
 
 def _when(moment: datetime | None) -> str:
