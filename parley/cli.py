@@ -355,9 +355,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     warehouse = _published(settings, "dashboard")
     if warehouse is None:
         return 2
-    report = build_dashboard(
-        warehouse, settings.dashboard_index.parent, docs_site=settings.data_docs_index.parent
-    )
+    report = build_dashboard(warehouse, settings.dashboard_index.parent, docs_site=settings.data_docs_index.parent)
     print(f"{report.index} ({report.bytes / 2**20:.1f} MB, built in {report.seconds:.1f} s)")
     if args.open:
         import webbrowser

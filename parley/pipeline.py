@@ -335,7 +335,8 @@ def record_step(settings: Settings, run_id: str) -> dict[str, Any]:
     with warehouse_writer(settings.home, f"record run {run_id}", wait_seconds=settings.lock_wait_seconds):
         recorded = load_stage_stats(settings.working_path, paths.stages, run_id)
         report = publish(settings.working_path, settings.warehouse_path)
-    dashboard = update_dashboard(settings, full=bool(set(report.written) & DASHBOARD_TABLES) or report.deleted_files > 0)
+    changed = bool(set(report.written) & DASHBOARD_TABLES) or report.deleted_files > 0
+    dashboard = update_dashboard(settings, full=changed)
     return {"stages": recorded, "dashboard": str(dashboard) if dashboard else None}
 
 

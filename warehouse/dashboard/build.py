@@ -41,7 +41,9 @@ class DashboardReport:
     evidence_per_group: int
 
 
-def build_dashboard(warehouse: Path, target: Path, *, docs_site: Path | None = None) -> DashboardReport:
+def build_dashboard(
+    warehouse: Path, target: Path, *, docs_site: Path | None = None, evidence_rows: int = EVIDENCE_ROWS
+) -> DashboardReport:
     """Write the whole dashboard into ``target`` (replaced at the end, so a reader never sees half of it)."""
     started = time.perf_counter()
     fresh = target.with_name(f".{target.name}.new-{os.getpid()}")
@@ -50,7 +52,7 @@ def build_dashboard(warehouse: Path, target: Path, *, docs_site: Path | None = N
     (fresh / "evidence").mkdir()
     with connect(warehouse, read_only=True) as con:
         meta, positions = _positions(con)
-        per_group = _evidence(con, meta, fresh / "evidence")
+        per_group = _evidence(con, meta, fresh / "evidence", evidence_rows)
         meta["evidence_per_group"] = per_group
         _write_script(fresh / "data" / "positions.js", "PARLEY_POSITIONS", positions)
         _write_script(fresh / "data" / "coverage.js", "PARLEY_COVERAGE", _coverage(con, meta))
@@ -118,7 +120,7 @@ def _positions(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, Any], dict[str
     return meta, columns
 
 
-def _evidence(con: duckdb.DuckDBPyConnection, meta: dict[str, Any], folder: Path) -> int:
+def _evidence(con: duckdb.DuckDBPyConnection, meta: dict[str, Any], folder: Path, budget: int) -> int:
     """Write one file per actor and topic with its strongest sentences per week and side; return how many each."""
     if not meta["actors"]:
         meta["pairs"] = []
@@ -131,7 +133,7 @@ def _evidence(con: duckdb.DuckDBPyConnection, meta: dict[str, Any], folder: Path
     counts = con.execute(f"select rank, count(*) from ({ranked}) where rank <= ? group by rank", [MAX_PER_GROUP])
     per_rank = dict(counts.fetchall())
     per_group, total = 0, 0
-    while per_group < MAX_PER_GROUP and total + per_rank.get(per_group + 1, 0) <= EVIDENCE_ROWS:
+    while per_group < MAX_PER_GROUP and total + per_rank.get(per_group + 1, 0) <= budget:
         per_group += 1
         total += per_rank.get(per_group, 0)
     per_group = max(per_group, 1)
@@ -145,7 +147,7 @@ def _evidence(con: duckdb.DuckDBPyConnection, meta: dict[str, Any], folder: Path
     topic_index = {t: i for i, t in enumerate(meta["topics"])}
     source_index = {s: i for i, (s, _) in enumerate(meta["sources"])}
     df["day_number"] = _day_numbers(df["day"], meta["day_zero"])
-    pairs = []
+    pairs: list[list[int]] = []
     for (actor, topic), group in df.groupby(["actor_id", "topic"], sort=True):
         number = len(pairs)
         pairs.append([actor_index[actor], topic_index[topic]])
@@ -187,7 +189,7 @@ def _coverage(con: duckdb.DuckDBPyConnection, meta: dict[str, Any]) -> dict[str,
 
 
 def _runs(con: duckdb.DuckDBPyConnection, target: Path, docs_site: Path | None) -> dict[str, Any]:
-    """The quality of the last runs (with the Data Docs page of each) and the feeds' health."""
+    """Return the quality of the last runs (with the Data Docs page of each) and the feeds' health."""
     pages = _validation_pages(docs_site) if docs_site else {}
     failing = {
         run: suite
@@ -203,8 +205,9 @@ def _runs(con: duckdb.DuckDBPyConnection, target: Path, docs_site: Path | None) 
         suites = pages.get(run_id, {})
         page = suites.get(failing.get(run_id, "")) or next(iter(sorted(suites.items())), (None, None))[1]
         link = quote(os.path.relpath(page, target)) if page else None
-        runs.append([run_id, validated_at.isoformat(timespec="seconds"), expectations, critical, warnings,
-                     quarantined, link])
+        runs.append(
+            [run_id, validated_at.isoformat(timespec="seconds"), expectations, critical, warnings, quarantined, link]
+        )
     health = [
         [
             name,

@@ -26,7 +26,13 @@
     });
   }
   function sqlText(s) { return "'" + String(s).replace(/'/g, "''") + "'"; }
-  function empty(el, text) { Plotly.purge(el); el.innerHTML = "<p class='empty'>" + esc(text) + "</p>"; }
+  // An empty chart still draws its frame, with the reason in place of the data.
+  function empty(el, text) {
+    Plotly.react(el, [], {
+      margin: { t: 10, r: 10, b: 10, l: 10 }, xaxis: { visible: false }, yaxis: { visible: false },
+      annotations: [{ text: esc(text), showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5, font: { color: "#888", size: 14 } }]
+    }, PLOT);
+  }
   function actorName(i) { return META.actors[i][1]; }
   function sourceName(i) { return i >= 0 && META.sources[i] ? META.sources[i][1] : "?"; }
 
@@ -117,7 +123,6 @@
     });
     var keys = Object.keys(buckets).map(Number).sort(function (a, b) { return a - b; });
     if (!keys.length) { empty(el, "No positions of " + actorName(state.actor) + " on " + META.topics[state.topic] + " pass the filters."); return; }
-    el.innerHTML = "";
     var traces = [[0, 0, "pro, stated", PRO], [0, 1, "pro, analysis", PRO_LIGHT], [1, 0, "contra, stated", CONTRA], [1, 1, "contra, analysis", CONTRA_LIGHT]]
       .map(function (t) {
         return {
@@ -189,7 +194,6 @@
     Object.keys(cells).forEach(function (k) { var a = k.split("|")[0]; byActor[a] = (byActor[a] || 0) + cells[k].art; });
     var actors = Object.keys(byActor).sort(function (x, y) { return byActor[y] - byActor[x]; }).slice(0, 25).map(Number);
     if (!actors.length) { empty(el, "No positions in the last " + state.weeks + " weeks that pass the filters."); return; }
-    el.innerHTML = "";
     var keep = {}; actors.forEach(function (a) { keep[a] = 1; });
     var ks = Object.keys(cells).filter(function (k) { return keep[k.split("|")[0]]; });
     var most = Math.max.apply(null, ks.map(function (k) { return cells[k].art; }));
@@ -240,7 +244,6 @@
       .sort(function (p, q) { return Math.abs(q.change) - Math.abs(p.change); }).slice(0, 10);
     list.innerHTML = "";
     if (!moved.length) { empty(el, "No actor–topic pair changed its stance between the two periods."); return; }
-    el.innerHTML = "";
     var labels = moved.map(function (s) { var k = s.key.split("|"); return actorName(+k[0]) + " · " + META.topics[+k[1]].replace(/_/g, " "); });
     Plotly.react(el, [{
       type: "bar", orientation: "h", y: labels.slice().reverse(), x: moved.map(function (s) { return s.change; }).reverse(),
@@ -276,8 +279,7 @@
     var rows = COV.weeks.filter(function (w) { return w[0] >= from && w[0] <= to && (state.source < 0 || w[1] === state.source); });
     if (!rows.length) { empty(el, "No articles in this range."); }
     else {
-      el.innerHTML = "";
-      var bySource = {}, weeks = {}, share = {};
+        var bySource = {}, weeks = {}, share = {};
       rows.forEach(function (w) {
         (bySource[w[1]] = bySource[w[1]] || {})[w[0]] = w[2];
         var s = share[w[0]] = share[w[0]] || [0, 0];
@@ -313,7 +315,6 @@
     if (RUNS.docs_index) $("docs-index").href = RUNS.docs_index;
     var runs = RUNS.runs; // the last 200 validated runs, whatever the articles' dates
     if (!runs.length) { empty(el, "No validated run yet."); return; }
-    el.innerHTML = "";
     var x = runs.map(function (r) { return r[0]; });
     var traces = [[3, "critical failed", CONTRA], [4, "warnings", "#e69f00"], [5, "rows quarantined", "#777"]].map(function (t) {
       return {
