@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 MAX_EXAMPLES = 5
 KEEP_VALIDATIONS = 5000  # stored validation results (about 1,000 runs of five suites)
 # The columns that name a row for whoever reads a failing expectation, in the order shown (those present).
-KEY_COLUMNS = ("source_id", "article_id", "position_id", "start_char", "url", "article_url")
+KEY_COLUMNS = ("article_id", "position_id", "start_char", "url", "article_url", "source_id")
 
 
 @dataclass(frozen=True)

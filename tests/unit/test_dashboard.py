@@ -113,11 +113,11 @@ def test_the_data_files_carry_every_position_once(warehouse: Path, tmp_path: Pat
 def test_evidence_keeps_the_strongest_sentences_per_week_and_side_within_the_budget(
     warehouse: Path, tmp_path: Path
 ) -> None:
-    report = build_dashboard(warehouse, tmp_path / "dashboard", evidence_rows=40)
+    report = build_dashboard(warehouse, tmp_path / "dashboard", evidence_bytes=40 * 100)
     files = sorted((tmp_path / "dashboard" / "evidence").glob("*.js"))
     rows = [row for f in files for row in json.loads(f.read_text(encoding="utf-8").split(",", 1)[1][:-3])]
     assert len(files) == len(_script(tmp_path / "dashboard" / "data" / "meta.js")["pairs"]) == 3
-    assert 0 < len(rows) <= 40 and report.evidence_per_group == 1
+    assert 0 < len(rows) <= 40 and report.evidence_per_group == 1  # one per actor, week and side: 39 rows
     # The one sentence kept per actor, week and side is the most confident of them.
     with connect(warehouse, read_only=True) as con:
         best = con.execute(

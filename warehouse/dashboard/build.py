@@ -24,9 +24,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Evidence shipped with the dashboard: the strongest sentences per actor, topic, week and side, as
-# many per group as keep the total under this many rows (the full list is one query away, which the
-# page shows). Sized so the 100,000-article benchmark stays well under 20 MB.
-EVIDENCE_ROWS = 40_000
+# many per group as keep the evidence files under this size (the full list is one query away, which
+# the page shows). With Plotly (4.6 MB) and the counts, the whole stays under 20 MB at 100,000 articles.
+EVIDENCE_BYTES = 8 * 2**20
+ROW_OVERHEAD = 40  # bytes a row takes in its file besides sentence, title and URL (numbers, quotes, commas)
 MAX_PER_GROUP = 10
 STATIC = ("index.html", "dashboard.js", "dashboard.css")
 
@@ -42,7 +43,7 @@ class DashboardReport:
 
 
 def build_dashboard(
-    warehouse: Path, target: Path, *, docs_site: Path | None = None, evidence_rows: int = EVIDENCE_ROWS
+    warehouse: Path, target: Path, *, docs_site: Path | None = None, evidence_bytes: int = EVIDENCE_BYTES
 ) -> DashboardReport:
     """Write the whole dashboard into ``target`` (replaced at the end, so a reader never sees half of it)."""
     started = time.perf_counter()
@@ -50,16 +51,19 @@ def build_dashboard(
     shutil.rmtree(fresh, ignore_errors=True)
     (fresh / "data").mkdir(parents=True)
     (fresh / "evidence").mkdir()
-    with connect(warehouse, read_only=True) as con:
-        meta, positions = _positions(con)
-        per_group = _evidence(con, meta, fresh / "evidence", evidence_rows)
-        meta["evidence_per_group"] = per_group
-        _write_script(fresh / "data" / "positions.js", "PARLEY_POSITIONS", positions)
-        _write_script(fresh / "data" / "coverage.js", "PARLEY_COVERAGE", _coverage(con, meta))
-        _write_script(fresh / "data" / "runs.js", "PARLEY_RUNS", _runs(con, target, docs_site))
-    _write_script(fresh / "data" / "meta.js", "PARLEY", meta)
-    _copy_static(fresh)
-    _swap(fresh, target)
+    try:
+        with connect(warehouse, read_only=True) as con:
+            meta, positions = _positions(con)
+            per_group = _evidence(con, meta, fresh / "evidence", evidence_bytes)
+            meta["evidence_per_group"] = per_group
+            _write_script(fresh / "data" / "positions.js", "PARLEY_POSITIONS", positions)
+            _write_script(fresh / "data" / "coverage.js", "PARLEY_COVERAGE", _coverage(con, meta))
+            _write_script(fresh / "data" / "runs.js", "PARLEY_RUNS", _runs(con, target, docs_site))
+        _write_script(fresh / "data" / "meta.js", "PARLEY", meta)
+        _copy_static(fresh)
+        _swap(fresh, target)
+    finally:  # a failed build leaves the last good dashboard as it was, and no half-built folder
+        shutil.rmtree(fresh, ignore_errors=True)
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     report = DashboardReport(target / "index.html", size, time.perf_counter() - started, per_group)
     logger.info("dashboard built in %.1f s (%.1f MB): %s", report.seconds, size / 2**20, report.index)
@@ -130,8 +134,12 @@ def _evidence(con: duckdb.DuckDBPyConnection, meta: dict[str, Any], folder: Path
             partition by actor_id, topic, date_trunc('week', article_date), polarity
             order by confidence desc, article_date desc, position_id) as rank
         from positions_enriched"""
-    counts = con.execute(f"select rank, count(*) from ({ranked}) where rank <= ? group by rank", [MAX_PER_GROUP])
-    per_rank = dict(counts.fetchall())
+    sizes = con.execute(
+        f"""select rank, sum(strlen(evidence) + strlen(coalesce(title, '')) + strlen(url) + {ROW_OVERHEAD})
+            from ({ranked}) where rank <= ? group by rank""",
+        [MAX_PER_GROUP],
+    )
+    per_rank = dict(sizes.fetchall())
     per_group, total = 0, 0
     while per_group < MAX_PER_GROUP and total + per_rank.get(per_group + 1, 0) <= budget:
         per_group += 1
