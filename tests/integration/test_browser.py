@@ -115,6 +115,13 @@ def test_the_dashboard_draws_every_chart_offline_and_a_click_lists_evidence(home
     assert " ".join(evidence.split())[:80] in " ".join(listed.split())
     assert "positions_enriched" in listed  # the query for every sentence, past what the page carries
 
+    # Each run of the quality trend links to its own Data Docs page (the faulty run to its failing suite).
+    runs = page.evaluate("PARLEY_RUNS.runs.map(r => [r[0], r[3], r[6]])")  # type: ignore[attr-defined]
+    assert len(runs) == 2 and all(link for _, _, link in runs)
+    for run_id, critical, link in runs:
+        target = (home / "dashboard" / unquote(link)).resolve()
+        assert target.exists() and run_id in unquote(str(target))
+        assert ("fault_empty_text" in target.read_text(encoding="utf-8")) == (critical > 0)
     assert browser.errors == []
     assert browser.remote == []
 
