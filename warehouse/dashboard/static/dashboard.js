@@ -197,6 +197,9 @@
     var keep = {}; actors.forEach(function (a) { keep[a] = 1; });
     var ks = Object.keys(cells).filter(function (k) { return keep[k.split("|")[0]]; });
     var most = Math.max.apply(null, ks.map(function (k) { return cells[k].art; }));
+    // The biggest square fills most of its row and column, whatever the number of actors and topics.
+    var cell = Math.max(6, Math.min(30, 0.85 * (el.clientHeight - 120) / actors.length,
+      0.85 * (el.clientWidth - 170) / Math.max(META.topics.length, 1)));
     Plotly.react(el, [{
       type: "scatter", mode: "markers",
       x: ks.map(function (k) { return META.topics[+k.split("|")[1]].replace(/_/g, " "); }),
@@ -206,13 +209,14 @@
       hovertemplate: "%{y} on %{x}<br>%{text}<extra></extra>",
       marker: {
         symbol: "square", line: { width: 0 },
-        size: ks.map(function (k) { return 9 + 21 * Math.sqrt(cells[k].art / most); }),
+        size: ks.map(function (k) { return cell * (0.3 + 0.7 * Math.sqrt(cells[k].art / most)); }),
         color: ks.map(function (k) { var c = cells[k]; return (c.pro - c.contra) / (c.pro + c.contra); }),
         cmin: -1, cmax: 1, colorscale: [[0, CONTRA], [0.5, "#e9e9e9"], [1, PRO]],
         colorbar: { title: { text: "net" }, tickvals: [-1, 0, 1], ticktext: ["contra", "mixed", "pro"] }
       }
     }], {
-      margin: { t: 10, r: 10, b: 110, l: 160 }, xaxis: { type: "category", tickangle: -35 },
+      margin: { t: 10, r: 10, b: 110, l: 160 },
+      xaxis: { type: "category", tickangle: -35, categoryorder: "array", categoryarray: META.topics.map(function (t) { return t.replace(/_/g, " "); }) },
       yaxis: { type: "category", categoryorder: "array", categoryarray: actors.map(actorName).reverse() }
     }, PLOT);
     el.removeAllListeners && el.removeAllListeners("plotly_click");
