@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -128,6 +130,15 @@ def test_evidence_keeps_the_strongest_sentences_per_week_and_side_within_the_bud
 
     everything = build_dashboard(warehouse, tmp_path / "dashboard")
     assert everything.evidence_per_group == 10  # a small warehouse ships every sentence
+
+
+def test_a_build_killed_halfway_leaves_nothing_behind_the_next_build(warehouse: Path, tmp_path: Path) -> None:
+    abandoned = tmp_path / ".dashboard.new-999999"
+    (abandoned / "data").mkdir(parents=True)
+    os.utime(abandoned, (time.time() - 7200, time.time() - 7200))
+    build_dashboard(warehouse, tmp_path / "dashboard")
+    assert not abandoned.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dashboard")] == []
 
 
 def test_an_empty_warehouse_builds_a_dashboard_that_says_so(tmp_path: Path) -> None:

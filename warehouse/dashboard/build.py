@@ -47,6 +47,7 @@ def build_dashboard(
 ) -> DashboardReport:
     """Write the whole dashboard into ``target`` (replaced at the end, so a reader never sees half of it)."""
     started = time.perf_counter()
+    _remove_abandoned(target)
     fresh = target.with_name(f".{target.name}.new-{os.getpid()}")
     shutil.rmtree(fresh, ignore_errors=True)
     (fresh / "data").mkdir(parents=True)
@@ -264,6 +265,13 @@ def _copy_static(folder: Path) -> None:
         (folder / name).write_bytes(own.joinpath(name).read_bytes())
     plotly_js = resources.files("plotly") / "package_data" / "plotly.min.js"
     (folder / "plotly.min.js").write_bytes(plotly_js.read_bytes())
+
+
+def _remove_abandoned(target: Path, *, older_than_s: float = 3600) -> None:
+    """Delete half-built folders of builds that were killed (a build takes seconds, not an hour)."""
+    for folder in target.parent.glob(f".{target.name}.*-*"):
+        if folder.is_dir() and time.time() - folder.stat().st_mtime > older_than_s:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _swap(fresh: Path, target: Path) -> None:
