@@ -68,7 +68,7 @@ def _position(article: Article, k: int, actor: str, polarity: str, confidence: f
 
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Path:
-    """Forty days of articles (one a day, two outlets), four positions each, published."""
+    """Forty days of articles (one a day, two outlets), four positions each, and a later one; published."""
     working = tmp_path / ".loader" / "warehouse.duckdb"
     articles = [_article(i) for i in range(40)]
     positions = [
@@ -85,7 +85,8 @@ def warehouse(tmp_path: Path) -> Path:
             [seed_source(), Source("review", "Review", "https://review.example/feed"), Source("digest", "Digest", "x")],
         )
         con.execute("insert into entities (entity_id, name, type) values ('Q159', 'Russia', 'state')")
-        new = load.insert_articles(con, articles, "run-1")
+        # One more article, ten days after the last, with no position: the time axis reaches it.
+        new = load.insert_articles(con, [*articles, _article(50)], "run-1")
         load.insert_positions(con, positions)
         load.index_and_count(con, new)
     publish(working, tmp_path / "warehouse.duckdb")
@@ -103,13 +104,13 @@ def test_the_data_files_carry_every_position_once(warehouse: Path, tmp_path: Pat
     meta, positions = _script(data / "meta.js"), _script(data / "positions.js")
     assert report.index.exists() and (tmp_path / "dashboard" / "plotly.min.js").exists()
     assert sum(positions["n"]) == 160
-    assert meta["day_zero"] == "2026-09-07" and meta["days"] == 40
+    assert meta["day_zero"] == "2026-09-07" and meta["days"] == 51 and max(positions["day"]) == 39
     # Actors carry their names where the warehouse knows them, their id where it does not.
     assert ["Q159", "Russia"] in meta["actors"] and ["Q30", "Q30"] in meta["actors"]
     # Confidence bands: 0.05 → 0, 0.95 → 9.
     assert set(positions["band"]) == set(range(10))
     coverage = _script(data / "coverage.js")
-    assert sum(row[2] for row in coverage["weeks"]) == 40
+    assert sum(row[2] for row in coverage["weeks"]) == 41
 
 
 def test_evidence_keeps_the_strongest_sentences_per_week_and_side_within_the_budget(

@@ -89,25 +89,24 @@ def _positions(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, Any], dict[str
     ).df()
     sources = con.execute("select source_id, name from sources order by source_id").fetchall()
     source_ids = [s for s, _ in sources]
+    # The time axis spans every article (coverage counts articles without positions too).
+    first, last = con.execute(
+        "select min(article_date)::date, max(article_date)::date from articles_with_source"
+    ).fetchone() or (None, None)
     meta: dict[str, Any] = {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "sources": [[s, n] for s, n in sources],
         "actors": [],
         "topics": [],
-        "day_zero": None,
-        "days": 0,
+        "day_zero": first.isoformat() if first else None,
+        "days": (last - first).days + 1 if first and last else 0,
     }
     if df.empty:
         return meta, {k: [] for k in ("day", "actor", "topic", "pol", "attr", "src", "band", "n", "art")}
     actors = df.groupby("actor_id")["actor_name"].first().sort_index()
     topics = sorted(df["topic"].unique())
-    days = _day_numbers(df["day"])
-    meta |= {
-        "actors": [[a, actors[a] or a] for a in actors.index],
-        "topics": topics,
-        "day_zero": df["day"].min().date().isoformat(),
-        "days": int(days.max()) + 1,
-    }
+    days = _day_numbers(df["day"], meta["day_zero"])
+    meta |= {"actors": [[a, actors[a] or a] for a in actors.index], "topics": topics}
     actor_index = {a: i for i, a in enumerate(actors.index)}
     topic_index = {t: i for i, t in enumerate(topics)}
     source_index = {s: i for i, s in enumerate(source_ids)}
