@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -142,6 +143,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = settings_for(args)
     log_path = settings.home / "logs" / f"run-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
+    started = time.time()
     with (
         single_run(settings.home, "parley run"),
         captured_output(log_path) as terminal,
@@ -162,6 +164,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             warehouse=settings.warehouse_path,
             data_docs=settings.data_docs_index,
             dashboard=settings.dashboard_index,
+            dashboard_updated=_written_since(settings.dashboard_index.parent / "data" / "runs.js", started),
         )
     )
     if outcome.state != "success":
@@ -345,6 +348,14 @@ def cmd_dq(args: argparse.Namespace) -> int:
     print(text)
     print(f"\nData Docs: {settings.data_docs_index}")
     return 1 if failed else 0
+
+
+def _written_since(path: Path, moment: float) -> bool:
+    """Tell whether a file was written at or after ``moment`` (a build or refresh rewrites it)."""
+    try:
+        return path.stat().st_mtime >= moment - 1
+    except OSError:
+        return False
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:

@@ -84,7 +84,14 @@ def read_run_report(warehouse: Path, run_id: str) -> RunReport:
     return report
 
 
-def format_run_report(report: RunReport, *, warehouse: Path, data_docs: Path, dashboard: Path | None = None) -> str:
+def format_run_report(
+    report: RunReport,
+    *,
+    warehouse: Path,
+    data_docs: Path,
+    dashboard: Path | None = None,
+    dashboard_updated: bool = True,
+) -> str:
     """Render the report as the short text ``parley run`` prints."""
     ok = [p for p in report.polls if p[1] not in {"failed", "skipped"}]
     failed = [p for p in report.polls if p[1] == "failed"]
@@ -112,5 +119,6 @@ def format_run_report(report: RunReport, *, warehouse: Path, data_docs: Path, da
     lines.append(f"warehouse: {warehouse}")
     lines.append(f"quality report: {data_docs}")
     if dashboard is not None and dashboard.exists():
-        lines.append(f"dashboard: {dashboard}")
+        stale = "" if dashboard_updated else " (not updated by this run: see the log; `parley dashboard` retries)"
+        lines.append(f"dashboard: {dashboard}{stale}")
     return "\n".join(lines)

@@ -60,7 +60,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             check=False,
         )
         assert faulty.returncode == 1, faulty.stderr[-2000:]
-        assert f"dashboard: {home / 'dashboard' / 'index.html'}" in faulty.stdout
+        assert f"dashboard: {home / 'dashboard' / 'index.html'}" in faulty.stdout.splitlines()  # and updated
     finally:
         site.stop()
     yield home

@@ -194,3 +194,16 @@ def test_a_data_docs_page_loads_its_assets_from_the_site_at_its_own_depth(tmp_pa
         if VENDOR in asset:  # GX itself copies its images into static/images
             assert (page.parent / asset).resolve().exists(), asset
     assert not localise_page(site, page)  # a second pass changes nothing
+
+
+def test_the_run_report_says_when_the_dashboard_was_not_updated(warehouse: Path, tmp_path: Path) -> None:
+    from parley.report import RunReport, format_run_report
+
+    index = build_dashboard(warehouse, tmp_path / "dashboard").index
+    paths = {"warehouse": warehouse, "data_docs": tmp_path / "docs.html", "dashboard": index}
+    fresh = format_run_report(RunReport("run-1"), **paths).splitlines()
+    stale = format_run_report(RunReport("run-1"), **paths, dashboard_updated=False).splitlines()
+    assert f"dashboard: {index}" in fresh
+    assert any(line.startswith(f"dashboard: {index} (not updated by this run") for line in stale)
+    never_built = format_run_report(RunReport("run-1"), **paths | {"dashboard": tmp_path / "none" / "index.html"})
+    assert not any(line.startswith("dashboard:") for line in never_built.splitlines())
