@@ -10,6 +10,7 @@ package ships, from Parley's own ``parley-table.js``), and every page built is p
 
 from __future__ import annotations
 
+import filecmp
 import logging
 import re
 import shutil
@@ -113,7 +114,7 @@ def vendor_assets(vendor: Path) -> None:
 
 
 def _copy_if_changed(source: Path, target: Path) -> None:
-    if target.exists() and target.stat().st_size == source.stat().st_size:
+    if target.exists() and filecmp.cmp(source, target, shallow=False):
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
