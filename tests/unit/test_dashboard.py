@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -16,6 +15,7 @@ import pytest
 from expectations.docs import VENDOR, localise_page, make_offline, remote_assets
 from ingest.records import Article, Position
 from ingest.sources import Source, seed_source
+from tests.support.records import web_article
 from warehouse import load
 from warehouse.dashboard import build_dashboard, refresh_runs
 from warehouse.db import connect
@@ -27,24 +27,14 @@ ACTORS = ["Q159", "Q212", "Q30"]
 
 
 def _article(i: int) -> Article:
-    text = f"Article {i} says the sides met again. The ceasefire was discussed at length on day {i}."
-    return Article(
-        article_id=f"a{i:04d}",
+    return web_article(
+        f"a{i:04d}",
+        f"Article {i} says the sides met again. The ceasefire was discussed at length on day {i}.",
         source_id="review" if i % 2 else "digest",
         url=f"https://review.example/a/{i}",
-        title=f"Article {i}",
-        authors=(),
         published_at=START + timedelta(days=i),
-        fetched_at=START + timedelta(days=i),
-        language="en",
+        title=f"Article {i}",
         site_name="Review",
-        text=text,
-        word_count=len(text.split()),
-        text_hash=hashlib.sha256(text.encode()).hexdigest(),
-        extractor="test",
-        extractor_version="1",
-        raw_id=None,
-        is_seed=False,
     )
 
 

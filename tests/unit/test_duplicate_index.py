@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ingest.records import Article
 from ingest.sources import seed_source
+from tests.support.records import web_article
 from transforms.dedup import MAX_DISTANCE
 from warehouse import load
 from warehouse.db import connect
@@ -19,24 +20,12 @@ NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def _article(i: int, sim: int) -> Article:
-    text = f"Article {i} about the talks."
-    return Article(
-        article_id=hashlib.sha256(f"a{i}".encode()).hexdigest()[:16],
+    return web_article(
+        hashlib.sha256(f"a{i}".encode()).hexdigest()[:16],
+        f"Article {i} about the talks.",
         source_id="seed",
         url=f"https://review.example/a/{i}",
-        title=None,
-        authors=(),
         published_at=NOW,
-        fetched_at=NOW,
-        language="en",
-        site_name=None,
-        text=text,
-        word_count=5,
-        text_hash=hashlib.sha256(text.encode()).hexdigest(),
-        extractor="test",
-        extractor_version="1",
-        raw_id=None,
-        is_seed=False,
         simhash=sim,
     )
 

@@ -16,6 +16,7 @@ import pytest
 
 from ingest.records import Article, Mention, Position
 from ingest.sources import Source, seed_source
+from tests.support.records import web_article
 from warehouse import load
 from warehouse.changes import GROWING_TABLES, SMALL_TABLES
 from warehouse.db import connect
@@ -48,24 +49,14 @@ def _head(folder: Path) -> Path:
 
 
 def _article(i: int, rng: random.Random, *, words: list[str] | None = None) -> Article:
-    text = " ".join(words or rng.choices(WORDS, k=40)) + f". Article number {i}."
-    return Article(
-        article_id=hashlib.sha256(f"a{i}".encode()).hexdigest()[:16],
-        source_id="review",
+    return web_article(
+        hashlib.sha256(f"a{i}".encode()).hexdigest()[:16],
+        " ".join(words or rng.choices(WORDS, k=40)) + f". Article number {i}.",
         url=f"https://review.example/a/{i}",
+        published_at=NOW + timedelta(hours=i),
         title=f"Article {i}",
         authors=("A. Writer",),
-        published_at=NOW + timedelta(hours=i),
-        fetched_at=NOW + timedelta(hours=i),
-        language="en",
         site_name="Review",
-        text=text,
-        word_count=len(text.split()),
-        text_hash=hashlib.sha256(text.encode()).hexdigest(),
-        extractor="test",
-        extractor_version="1",
-        raw_id=None,
-        is_seed=False,
     )
 
 
