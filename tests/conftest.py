@@ -35,15 +35,23 @@ class CommandResult:
 
 
 def run_parley(
-    *args: str, home: Path, env: dict[str, str] | None = None, site: FixtureSite | None = None, timeout: float = 600
+    *args: str,
+    home: Path,
+    env: dict[str, str] | None = None,
+    site: FixtureSite | None = None,
+    timeout: float = 600,
+    module: str = "parley",
 ) -> CommandResult:
-    """Run ``parley ARGS --home HOME`` in a child process, as a user would (Airflow needs a fresh process)."""
+    """Run ``parley ARGS --home HOME`` in a child process, as a user would (Airflow needs a fresh process).
+
+    ``module``: another entry point taking the same arguments (``tests.support.inject_faults``).
+    """
     child_env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "AIRFLOW"))}
     child_env.update({"PARLEY_RETRY_DELAY_SECONDS": "1", "PARLEY_HOST_DELAY": "0", **(env or {})})
     if site is not None:
         child_env.setdefault("PARLEY_ALLOW_PRIVATE_HOSTS", site.allow_spec)
     proc = subprocess.run(
-        [sys.executable, "-m", "parley", *args, "--home", str(home)],
+        [sys.executable, "-m", module, *args, "--home", str(home)],
         cwd=ROOT,
         env=child_env,
         capture_output=True,

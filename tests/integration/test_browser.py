@@ -7,10 +7,7 @@ recorded: a page that still needs a CDN fails here.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +16,11 @@ from urllib.parse import unquote
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, run_parley
+from tests.conftest import run_parley
 from tests.support.fixture_site import FixtureSite
 
 pytestmark = pytest.mark.integration
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FAULTY_RUN = (sys.executable, "-m", "tests.support.inject_faults", "run")
 CHARTS = ("timeline", "matrix", "shifts", "coverage", "quality")
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -44,20 +40,14 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     site = FixtureSite().start()
     try:
         assert run_parley("run", "--feed", f"{site.base_url}/feeds/analysis.rss", home=home, site=site).returncode == 0
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "AIRFLOW"))}
-        env |= {
-            "PARLEY_TEST_FAULTS": "empty_text,future_date",
-            "PARLEY_HOST_DELAY": "0",
-            "PARLEY_ALLOW_PRIVATE_HOSTS": site.allow_spec,
-        }
-        faulty = subprocess.run(
-            [*FAULTY_RUN, "--home", str(home), "--feed", f"{site.base_url}/feeds/briefings.atom"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
+        faulty = run_parley(
+            "run",
+            "--feed",
+            f"{site.base_url}/feeds/briefings.atom",
+            home=home,
+            site=site,
+            env={"PARLEY_TEST_FAULTS": "empty_text,future_date"},
+            module="tests.support.inject_faults",
         )
         assert faulty.returncode == 1, faulty.stderr[-2000:]
         assert f"dashboard: {home / 'dashboard' / 'index.html'}" in faulty.stdout.splitlines()  # and updated

@@ -23,30 +23,14 @@ def test_bad_rows_are_quarantined_reported_and_good_rows_load(site: FixtureSite,
     assert run_parley("run", "--feed", f"{site.base_url}/feeds/analysis.rss", home=home, site=site).returncode == 0
     before = _rows(home, "select article_id, text_hash from articles order by 1")
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "AIRFLOW"))}
-    env |= {
-        "PARLEY_TEST_FAULTS": FAULTS,
-        "PARLEY_HOST_DELAY": "0",
-        "PARLEY_ALLOW_PRIVATE_HOSTS": site.allow_spec,
-        "PARLEY_RETRY_DELAY_SECONDS": "1",
-    }
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.support.inject_faults",
-            "run",
-            "--feed",
-            f"{site.base_url}/feeds/briefings.atom",
-            "--home",
-            str(home),
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    proc = run_parley(
+        "run",
+        "--feed",
+        f"{site.base_url}/feeds/briefings.atom",
+        home=home,
+        site=site,
+        env={"PARLEY_TEST_FAULTS": FAULTS},
+        module="tests.support.inject_faults",
     )
 
     assert proc.returncode == 1, proc.stderr[-3000:]

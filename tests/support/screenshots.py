@@ -11,10 +11,7 @@ chromium, with every request off the machine refused.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -34,16 +31,8 @@ def make_runs(home: Path) -> None:
         run = run_parley("run", "--feed", feeds[0], home=home, site=site)
         if run.returncode != 0:
             raise SystemExit(f"the run failed: {run.stderr[-2000:]}")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "AIRFLOW"))}
-        env |= {"PARLEY_TEST_FAULTS": "empty_text", "PARLEY_HOST_DELAY": "0"}
-        env["PARLEY_ALLOW_PRIVATE_HOSTS"] = site.allow_spec
-        subprocess.run(
-            [sys.executable, "-m", "tests.support.inject_faults", "run", "--home", str(home), "--feed", feeds[1]],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            check=False,
-        )
+        faults = {"PARLEY_TEST_FAULTS": "empty_text"}
+        run_parley("run", "--feed", feeds[1], home=home, site=site, env=faults, module="tests.support.inject_faults")
     finally:
         site.stop()
 
