@@ -70,7 +70,7 @@ def parse_documents(items: Iterable[Item]) -> Iterator[tuple[str, str, Any, list
     for doc, name in nlp.pipe(((text[:MAX_CHARS], name) for name, text, _ in listed), as_tuples=True):
         mentions = list(link_mentions(doc, name, kb, tagger))
         found = generate(doc, mentions, kb, days[name])
-        views = [make_view(c, found.context) for c in found.candidates]
+        views = [make_view(c, found) for c in found.candidates]
         yield name, texts[name], found, [(v, vector(v)) for v in views]
 
 

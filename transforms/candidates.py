@@ -8,6 +8,7 @@ party's role in them is mediation). The scorer, trained on annotated articles, d
 from __future__ import annotations
 
 import functools
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -80,13 +81,41 @@ class Candidate:
     kind: str  # strong, weak or derived
 
 
+@dataclass(frozen=True)
+class Spread:
+    """Where a document's candidates are: the sentence indices of each pair, topic and holder, in order."""
+
+    pairs: dict[tuple[str, str], list[int]]
+    topics: dict[str, list[int]]
+    holders: dict[str, list[int]]
+    sentences: list[int]
+
+    @classmethod
+    def of(cls, candidates: Sequence[Candidate]) -> Spread:
+        """Index the candidates by pair, topic and holder."""
+        pairs: dict[tuple[str, str], set[int]] = defaultdict(set)
+        topics: dict[str, set[int]] = defaultdict(set)
+        holders: dict[str, set[int]] = defaultdict(set)
+        for c in candidates:
+            pairs[c.actor_id, c.topic].add(c.sentence.index)
+            topics[c.topic].add(c.sentence.index)
+            holders[c.actor_id].add(c.sentence.index)
+        return cls(
+            {key: sorted(value) for key, value in pairs.items()},
+            {key: sorted(value) for key, value in topics.items()},
+            {key: sorted(value) for key, value in holders.items()},
+            sorted({c.sentence.index for c in candidates}),
+        )
+
+
 @dataclass
 class DocumentCandidates:
-    """A document's context (actors, names, quotations) and every candidate in it."""
+    """A document's context (actors, names, quotations), every candidate in it and where they are."""
 
     context: DocumentContext
     sentences: list[Sentence]
     candidates: list[Candidate]
+    spread: Spread
 
 
 def generate(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date | None) -> DocumentCandidates:
@@ -103,7 +132,7 @@ def generate(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date
         sentences.append(sentence)
         if not sentence.question:  # a question asks about a position; it states none
             candidates += _pairs(sentence, kb)
-    return DocumentCandidates(context, sentences, candidates)
+    return DocumentCandidates(context, sentences, candidates, Spread.of(candidates))
 
 
 def _leaders_meetings(

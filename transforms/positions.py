@@ -37,7 +37,7 @@ def extract_positions(
 ) -> list[Position]:
     """Return the positions stated or analysed in a parsed document (``day``: the article's date)."""
     found = generate(doc, mentions, kb, day)
-    views = [make_view(c, found.context) for c in found.candidates]
+    views = [make_view(c, found) for c in found.candidates]
     if not views:
         return []
     scorer = scorer or load_scorer()

@@ -1,8 +1,9 @@
 """The trained scorer of candidate positions: two LightGBM models and a calibration, read from data files.
 
 ``transforms/models/`` holds ``positions.txt`` (is this candidate a position?), ``polarity.txt`` (is it
-contra?), both in LightGBM's text format, and ``positions.json``: the version, the features' names and
-vocabularies the models were trained with, the calibration of the confidence and the decision
+contra? read from the polarity features only), both in LightGBM's text format, and ``positions.json``:
+the version, the features' names and vocabularies the models were trained with, the polarity model's
+columns, the calibration of the confidence and the decision
 threshold, the hash of the training data and the cross-validated figures. ``parley train positions``
 rebuilds all three; nothing here runs code from a file.
 """
@@ -55,6 +56,7 @@ class Scorer:
     features: tuple[str, ...]
     position_model: lightgbm.Booster
     polarity_model: lightgbm.Booster
+    polarity_columns: tuple[int, ...]
     calibration: Calibration
     threshold: float
 
@@ -65,19 +67,24 @@ class Scorer:
         if not matrix:
             return []
         rows = np.asarray(matrix, dtype=np.float64)
-        raw = raw_scores(self.position_model, self.polarity_model, rows)
+        raw = raw_scores(self.position_model, self.polarity_model, rows, self.polarity_columns)
         confidence = self.calibration(raw[:, 0])
         return [
             ("contra" if contra >= 0.5 else "pro", float(c)) for c, contra in zip(confidence, raw[:, 1], strict=True)
         ]
 
 
-def raw_scores(position_model: lightgbm.Booster, polarity_model: lightgbm.Booster, rows: np.ndarray) -> np.ndarray:
+def raw_scores(
+    position_model: lightgbm.Booster,
+    polarity_model: lightgbm.Booster,
+    rows: np.ndarray,
+    polarity_columns: Sequence[int],
+) -> np.ndarray:
     """Per row: the probability of a position with its likelier polarity, and the probability that it is contra."""
     import numpy as np
 
     exists = np.asarray(position_model.predict(rows), dtype=np.float64)
-    contra = np.asarray(polarity_model.predict(rows), dtype=np.float64)
+    contra = np.asarray(polarity_model.predict(rows[:, list(polarity_columns)]), dtype=np.float64)
     return np.column_stack([exists * np.maximum(contra, 1 - contra), contra])
 
 
@@ -100,7 +107,14 @@ def load_scorer(model_dir: Path = MODEL_DIR) -> Scorer:
     from transforms.features import FEATURES, VOCABULARIES
 
     meta = read_meta(model_dir)
-    if list(meta["features"]) != list(FEATURES) or meta["vocabularies"] != vocabulary_hash(VOCABULARIES):
+    names = list(FEATURES)
+    polarity = meta.get("polarity_features", [])
+    if (
+        list(meta["features"]) != names
+        or meta["vocabularies"] != vocabulary_hash(VOCABULARIES)
+        or not polarity
+        or not set(polarity) <= set(names)
+    ):
         raise ModelMismatchError(
             f"{model_dir / META} was trained with other features than this code computes; "
             "rebuild it with `parley train positions --gold DIR ...`"
@@ -111,6 +125,7 @@ def load_scorer(model_dir: Path = MODEL_DIR) -> Scorer:
         features=tuple(meta["features"]),
         position_model=lightgbm.Booster(model_file=str(model_dir / POSITION_MODEL)),
         polarity_model=lightgbm.Booster(model_file=str(model_dir / POLARITY_MODEL)),
+        polarity_columns=tuple(names.index(name) for name in polarity),
         calibration=calibration,
         threshold=float(meta["threshold"]),
     )

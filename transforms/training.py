@@ -46,8 +46,8 @@ PARAMS: dict[str, Any] = {
 }
 ROUNDS = 300
 # Polarity is learnt from the positions alone: fewer rows, so a smaller model.
-POLARITY_PARAMS = PARAMS | {"num_leaves": 4, "min_data_in_leaf": 10}
-POLARITY_ROUNDS = 150
+POLARITY_PARAMS = PARAMS | {"num_leaves": 8, "min_data_in_leaf": 10}
+POLARITY_ROUNDS = 100
 
 
 @dataclass
@@ -150,21 +150,34 @@ def folds_of(documents: Sequence[str], k: int) -> dict[str, int]:
     return {name: i % k for i, name in enumerate(sorted(set(documents)))}
 
 
-def categorical_columns() -> list[int]:
-    """Return the indices of the categorical features, for LightGBM."""
-    from transforms.features import FEATURES, VOCABULARIES
+def categorical_columns(names: Sequence[str]) -> list[int]:
+    """Return the indices of the categorical features among ``names``, for LightGBM."""
+    from transforms.features import VOCABULARIES
 
-    return [i for i, name in enumerate(FEATURES) if name in VOCABULARIES]
+    return [i for i, name in enumerate(names) if name in VOCABULARIES]
+
+
+def polarity_columns() -> list[int]:
+    """Return the columns of the polarity features."""
+    from transforms.features import FEATURES, POLARITY_FEATURES
+
+    names = list(FEATURES)
+    return [names.index(name) for name in POLARITY_FEATURES]
 
 
 def fit(matrix: np.ndarray, labels: np.ndarray) -> tuple[lightgbm.Booster, lightgbm.Booster]:
     """Train the position model on every row and the polarity model on the positions."""
     import lightgbm
 
-    categorical = categorical_columns()
-    exists = lightgbm.Dataset(matrix, (labels > 0).astype(int), categorical_feature=categorical)
+    from transforms.features import FEATURES, POLARITY_FEATURES
+
+    exists = lightgbm.Dataset(matrix, (labels > 0).astype(int), categorical_feature=categorical_columns(list(FEATURES)))
     positions = labels > 0
-    contra = lightgbm.Dataset(matrix[positions], (labels[positions] == 2).astype(int), categorical_feature=categorical)
+    contra = lightgbm.Dataset(
+        matrix[positions][:, polarity_columns()],
+        (labels[positions] == 2).astype(int),
+        categorical_feature=categorical_columns(POLARITY_FEATURES),
+    )
     return (
         lightgbm.train(PARAMS, exists, num_boost_round=ROUNDS),
         lightgbm.train(POLARITY_PARAMS, contra, num_boost_round=POLARITY_ROUNDS),
@@ -185,7 +198,7 @@ def out_of_fold(dataset: Dataset, k: int) -> np.ndarray:
         train, test = which != f, which == f
         if test.any() and train.any():
             position_model, polarity_model = fit(matrix[train], labels[train])
-            scores[test] = raw_scores(position_model, polarity_model, matrix[test])
+            scores[test] = raw_scores(position_model, polarity_model, matrix[test], polarity_columns())
     return scores
 
 
@@ -270,7 +283,7 @@ def data_hash(gold_dirs: Sequence[Path]) -> str:
 
 def train(gold_dirs: Sequence[Path], model_dir: Path, k: int = 5) -> dict[str, Any]:
     """Cross-validate, then train on every document and write the model files; return the metadata."""
-    from transforms.features import FEATURES, VOCABULARIES
+    from transforms.features import FEATURES, POLARITY_FEATURES, VOCABULARIES
     from transforms.report import positions_report
     from transforms.scorer import META, POLARITY_MODEL, POSITION_MODEL, vocabulary_hash
 
@@ -288,6 +301,7 @@ def train(gold_dirs: Sequence[Path], model_dir: Path, k: int = 5) -> dict[str, A
         "candidates": len(dataset.rows),
         "positive_candidates": int((labels > 0).sum()),
         "features": list(FEATURES),
+        "polarity_features": list(POLARITY_FEATURES),
         "vocabularies": vocabulary_hash(VOCABULARIES),
         "params": {"position": PARAMS | {"rounds": ROUNDS}, "polarity": POLARITY_PARAMS | {"rounds": POLARITY_ROUNDS}},
         "threshold": validation.threshold,

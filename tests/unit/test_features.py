@@ -100,6 +100,24 @@ def test_the_previous_subject_is_remembered_per_sentence() -> None:
     assert FEATURES["holder_was_previous_subject"](truce) == 0.0
 
 
+def test_a_pair_that_recurs_is_counted_and_ordered_through_the_document() -> None:
+    text = (
+        "Kyiv demanded a ceasefire on Monday. Moscow said nothing. Kyiv repeated its call for a truce. "
+        "Later Kyiv asked again for a ceasefire and offered talks."
+    )
+    views = [v for v in _views(text) if v.candidate.actor_id == "Q212"]
+    truce = [v for v in views if v.candidate.topic == "ceasefire"]
+    assert [FEATURES["pair_order"](v) for v in truce] == [0.0, 1.0, 2.0]
+    assert {FEATURES["pair_sentences"](v) for v in truce} == {3.0}
+    talks = next(v for v in views if v.candidate.topic == "direct_talks")
+    assert FEATURES["pair_sentences"](talks) == 1.0
+    assert FEATURES["holder_sentences"](talks) == 3.0
+    assert FEATURES["topic_sentences"](talks) == 1.0
+    # the sentence without a candidate does not count
+    assert FEATURES["candidate_sentences"](talks) == 3.0
+    assert [FEATURES["sentence_place"](v) for v in truce] == pytest.approx([0.0, 1 / 3, 2 / 3])
+
+
 def test_every_feature_gives_a_number_or_a_value_of_its_vocabulary() -> None:
     text = (
         "Russia and Ukraine agreed a prisoner swap in Istanbul. The Kremlin rejected an unconditional ceasefire, "

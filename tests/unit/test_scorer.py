@@ -52,6 +52,24 @@ def test_a_model_trained_with_other_features_is_refused(tmp_path: Path) -> None:
         load_scorer(tmp_path / "models")
 
 
+def test_a_model_whose_polarity_reads_unknown_features_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(MODEL_DIR, tmp_path / "models")
+    meta_path = tmp_path / "models" / "positions.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["polarity_features"] = [*meta["polarity_features"], "no_such_feature"]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelMismatchError, match="parley train positions"):
+        load_scorer(tmp_path / "models")
+
+
+def test_the_polarity_model_reads_the_polarity_features_only() -> None:
+    from transforms.features import FEATURES, POLARITY_FEATURES
+
+    scorer = load_scorer()
+    assert [list(FEATURES)[i] for i in scorer.polarity_columns] == list(POLARITY_FEATURES)
+    assert scorer.polarity_model.num_feature() == len(POLARITY_FEATURES)
+
+
 @pytest.mark.skipif(not (SHARED / "corpus").exists(), reason="needs ../shared/corpus and ../shared/gold")
 def test_the_shipped_model_was_trained_on_the_current_gold() -> None:
     from transforms.training import data_hash

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from transforms.candidates import Candidate, StanceCue
+from transforms.candidates import Candidate, Spread, StanceCue
 from transforms.cues import Cues
 from transforms.holders import DocumentContext
 from transforms.parse import Word
@@ -20,6 +20,7 @@ class View:
 
     candidate: Candidate
     context: DocumentContext
+    spread: Spread
     cues: Cues
 
     @cached_property
