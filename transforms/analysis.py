@@ -9,7 +9,7 @@ from typing import Any
 from ingest.bounded import worker_context
 from ingest.records import Article, Mention, Position
 from transforms.actors import load_kb
-from transforms.entities import MAX_CHARS, link_mentions, load_nlp, tagger_name
+from transforms.entities import BATCH_SIZE, MAX_CHARS, link_mentions, load_nlp, tagger_name
 from transforms.positions import extract_positions
 from transforms.scorer import Scorer
 
@@ -17,7 +17,7 @@ Item = tuple[str, str, date | None]
 
 
 def analyze(
-    items: Iterable[Item], *, batch_size: int = 32, n_process: int = 1, scorer: Scorer | None = None
+    items: Iterable[Item], *, batch_size: int = BATCH_SIZE, n_process: int = 1, scorer: Scorer | None = None
 ) -> Iterator[tuple[str, list[Mention], list[Position]]]:
     """Yield ``(article_id, mentions, positions)`` for each ``(article_id, text, date)`` (date: for dated roles).
 
