@@ -100,14 +100,11 @@ for _class in WORD_CLASSES[:-1]:
 
     def _between(v: View, word_class: str = _class) -> float:
         """Tell whether a word of this class stands between the topic and the holder's word ("said … would start")."""
-        end = v.attach if v.attach is not None else len(v.chain)
-        return float(any(v.word_class(t) == word_class for t in v.chain[1:end]))
+        return float(word_class in v.classes_between)
 
     def _above(v: View, word_class: str = _class) -> float:
         """Tell whether a word of this class stands above the holder's word: its clause is reported or governed."""
-        if v.attach is None:
-            return 0.0
-        return float(any(v.word_class(t) == word_class for t in v.chain[v.attach + 1 :]))
+        return float(word_class in v.classes_above)
 
     feature(f"between_{_class}")(_between)
     feature(f"above_{_class}")(_above)

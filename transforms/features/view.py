@@ -178,6 +178,19 @@ class View:
         return "none"
 
     @cached_property
+    def classes_between(self) -> frozenset[str]:
+        """Return the classes of the chain's words between the topic and the holder's word."""
+        end = self.attach if self.attach is not None else len(self.chain)
+        return frozenset(self.word_class(t) for t in self.chain[1:end])
+
+    @cached_property
+    def classes_above(self) -> frozenset[str]:
+        """Return the classes of the chain's words above the holder's word (none without a holder word)."""
+        if self.attach is None:
+            return frozenset()
+        return frozenset(self.word_class(t) for t in self.chain[self.attach + 1 :])
+
+    @cached_property
     def path_tokens(self) -> list[Word]:
         """Return the words of the holder's path to the topic (the topic's heads when there is no holder word)."""
         if self.path is None:
