@@ -153,6 +153,8 @@ def score_positions(
             score.unmatched.append(item)
             score.false_positives.append(
                 {"doc": document, "actor": item.actor_id, "topic": item.topic, "polarity": item.polarity}
+                | ({"stance": item.stance} if item.stance else {})
+                | {"confidence": round(item.confidence, 4)}
                 | ({"evidence": item.evidence} if item.evidence else {})
             )
         else:

@@ -88,6 +88,8 @@ def test_eval_positions_reports_topics_stances_confusions_and_calibration(tmp_pa
     assert report["by_topic"]["ceasefire"]["gold"] == 2
     assert set(report["polarity_confusion"]) == {"pro->pro", "pro->contra", "contra->contra", "contra->pro"}
     assert all(0 <= row["matched_share"] <= 1 for row in report["reliability"])
+    # a wrong prediction says how sure the model was, so the worst ones can be read first
+    assert all(0 <= item["confidence"] <= 1 and item["stance"] for item in report["false_positives"])
     text = run_parley("eval", "positions", "--gold", str(SMALL_GOLD), home=tmp_path).stdout
     assert "by topic:" in text and "by stance:" in text and "calibration: Brier" in text
 
