@@ -103,7 +103,9 @@ def index_where(con: duckdb.DuckDBPyConnection, where: str, params: dict[str, ob
     return int(row[0]) if row else 0
 
 
-# BM25 over the index; the query is split, filtered and stemmed exactly as the articles were.
+# BM25 over the index; the query is split, filtered and stemmed exactly as the articles were. Each
+# term's idf is computed once, and every per-row operand is a double: with DuckDB's decimal literals
+# the per-posting arithmetic ran in DECIMAL and cost as much as the join (1 M articles: 1.08 -> 0.92 s).
 SEARCH_MACRO_SQL = f"""
 create or replace macro search_articles(query_text) as table
 with query_terms as (
@@ -112,16 +114,19 @@ with query_terms as (
     where word <> '' and length(word) <= {MAX_WORD_CHARS}
       and word not in ({", ".join(f"'{w}'" for w in sorted(STOPWORDS))})
 ),
-collection as (select count(*) as documents, avg(length) as mean_length from search_documents),
+collection as (select count(*)::double as documents, avg(length)::double as mean_length from search_documents),
 matched as (
-    select p.article_id, p.term, p.tf from search_postings p where p.term in (select term from query_terms)
+    select p.article_id, p.term, p.tf::double as tf
+    from search_postings p where p.term in (select term from query_terms)
 ),
-frequency as (select term, count(*) as df from matched group by term)
+weights as (
+    select f.term, ln(1 + (c.documents - f.df + 0.5) / (f.df + 0.5)) as idf
+    from (select term, count(*)::double as df from matched group by term) f cross join collection c
+)
 select m.article_id,
-       sum(ln(1 + (c.documents - f.df + 0.5) / (f.df + 0.5))
-           * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * d.length / c.mean_length))) as score
+       sum(w.idf * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * d.length::double / c.mean_length))) as score
 from matched m
-join frequency f using (term)
+join weights w using (term)
 join search_documents d using (article_id)
 cross join collection c
 group by m.article_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import random
 import time
@@ -22,7 +23,7 @@ from warehouse.changes import GROWING_TABLES, SMALL_TABLES
 from warehouse.db import connect
 from warehouse.migrate import migrate
 from warehouse.publish import MAX_TIER, TIER_FANIN, data_dir, publish
-from warehouse.search import search
+from warehouse.search import load_fts, search
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 ACTORS = ["Q159", "Q212", "Q30", "Q43", "Q458"]  # Russia, Ukraine, United States, Turkey, European Union
@@ -282,6 +283,36 @@ def test_search_ranks_stems_and_forgets_replaced_text(folder: Path) -> None:
     with duckdb.connect(str(_head(folder)), read_only=True) as con:
         assert search(con, "sanctions") == []
         assert [h.article_id for h in search(con, "grain Odesa")] == [articles[1].article_id]
+
+
+def test_search_scores_are_okapi_bm25(folder: Path) -> None:
+    rng = random.Random(11)
+    texts = [
+        "ceasefire ceasefire talks in Geneva",
+        "a long report on sanctions, grain, shipping, energy and one ceasefire among many other things",
+        "talks resumed",
+        "nothing relevant here at all",
+    ]
+    articles = [_article(i, rng, words=text.split()) for i, text in enumerate(texts)]
+    with connect(_working(folder)) as con:
+        _load(con, articles, "run_1", rng)
+    publish(_working(folder), _head(folder))
+    with duckdb.connect(str(_head(folder)), read_only=True) as con:
+        load_fts(con)
+        got = dict(con.execute("select article_id, score from search_articles('ceasefire talks')").fetchall())
+        lengths = dict(con.execute("select article_id, length from search_documents").fetchall())
+        postings = con.execute(
+            "select article_id, term, tf from search_postings where term in ('ceasefir', 'talk')"
+        ).fetchall()
+    mean = sum(lengths.values()) / len(lengths)
+    df = {t: sum(1 for _, term, _ in postings if term == t) for t in ("ceasefir", "talk")}
+    expected: dict[str, float] = {}
+    for article_id, term, tf in postings:
+        idf = math.log(1 + (len(lengths) - df[term] + 0.5) / (df[term] + 0.5))
+        norm = tf + 1.2 * (0.25 + 0.75 * lengths[article_id] / mean)
+        expected[article_id] = expected.get(article_id, 0.0) + idf * tf * 2.2 / norm
+    assert got.keys() == expected.keys() == {a.article_id for a in articles[:3]}
+    assert all(got[a] == pytest.approx(expected[a], rel=1e-12) for a in got)
 
 
 def test_freshness_is_recorded_once_per_article_when_first_published(folder: Path) -> None:
