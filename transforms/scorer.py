@@ -3,9 +3,9 @@
 ``transforms/models/`` holds ``positions.txt`` (is this candidate a position?), ``polarity.txt`` (is it
 contra? read from the polarity features only), both in LightGBM's text format, and ``positions.json``:
 the version, the features' names and vocabularies the models were trained with, the polarity model's
-columns, the calibration of the confidence and the decision
-threshold, the hash of the training data and the cross-validated figures. ``parley train positions``
-rebuilds all three; nothing here runs code from a file.
+features, the calibration of the confidence and the decision threshold, the hash of the training data
+and the cross-validated figures. ``parley train positions`` rebuilds all three; nothing here runs code
+from a file.
 """
 
 from __future__ import annotations
