@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -52,10 +53,15 @@ def _decode(tp: Any, value: Any) -> Any:
     if origin is tuple:
         return tuple(_decode(typing.get_args(tp)[0], v) for v in value)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        hints = typing.get_type_hints(tp)
-        return tp(
-            **{f.name: _decode(hints[f.name], value.get(f.name)) for f in dataclasses.fields(tp) if f.name in value}
-        )
+        return tp(**{name: _decode(hint, value[name]) for name, hint in _field_hints(tp) if name in value})
     if tp is datetime:
         return datetime.fromisoformat(value)
     return value
+
+
+@functools.cache
+def _field_hints(cls: type) -> tuple[tuple[str, Any], ...]:
+    # Resolving the type hints is most of a row's decoding time: once per class, not per row
+    # (reading a run's 50,000 mentions took 3 s).
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
