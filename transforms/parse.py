@@ -135,41 +135,36 @@ class Parse:
 
         self.text = doc.text
         # One bulk copy: iterating spaCy tokens one by one costs more than the rest of this class.
-        rows = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, IDX, SENT_START, SPACY]).tolist()
+        # Columns, not rows: each attribute is one list. The array is unsigned; relative heads and sentence
+        # starts may be negative, so those two are read as signed.
+        table = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, IDX, SPACY, HEAD, SENT_START]).reshape(len(doc), 10)
+        orth, lower, lemma, pos, tag, dep, idx, spacy = table[:, :8].T.tolist()
+        head, sent_start = table[:, 8:].astype("int64").T.tolist()
         strings = doc.vocab.strings
-        names: dict[int, str] = {}
-
-        def name(key: int) -> str:
-            if key not in names:
-                names[key] = strings[key] if key else ""
-            return names[key]
-
-        self.words: list[Word] = []
-        for i, row in enumerate(rows):
-            word = Word()
-            word.i, word.text, word.lower_, word.lemma_ = i, name(row[0]), name(row[1]), name(row[2])
-            word.pos_, word.tag_, word.dep_ = name(row[3]), name(row[4]), name(row[5])
-            word.idx, word.whitespace_, word.children, word.doc = row[7], " " if row[9] else "", [], self
-            lower = word.lower_.replace("’", "'")
-            word.keys = (lower, word.lemma_.lower() or lower)
-            self.words.append(word)
-        self._starts = [w.idx for w in self.words]
-        self.sents: list[Sent] = []
+        names = {key: strings[key] if key else "" for key in set(orth + lower + lemma + pos + tag + dep)}
+        words: list[Word] = []
+        sents: list[Sent] = []
         start = 0
-        for i, row in enumerate(rows):
-            if i > start and _signed(row[8]) == 1:
-                self.sents.append(Sent(self, len(self.sents), start, i))
+        for i in range(len(orth)):
+            if sent_start[i] == 1 and i > start:
+                sents.append(Sent(self, len(sents), start, i))
                 start = i
-        if rows:
-            self.sents.append(Sent(self, len(self.sents), start, len(rows)))
-        for sent in self.sents:
-            for word in self.words[sent.start : sent.end]:
-                word.sent_index = sent.index
-        for i, row in enumerate(rows):
-            word = self.words[i]
-            word.head = self.words[i + _signed(row[6])]
-            if word.head is not word:
+            word = Word()
+            word.i, word.text, word.lemma_ = i, names[orth[i]], names[lemma[i]]
+            word.lower_, word.pos_, word.tag_, word.dep_ = names[lower[i]], names[pos[i]], names[tag[i]], names[dep[i]]
+            word.idx, word.whitespace_, word.children, word.doc = idx[i], " " if spacy[i] else "", [], self
+            word.sent_index = len(sents)
+            folded = word.lower_.replace("’", "'")
+            word.keys = (folded, word.lemma_.lower() or folded)
+            words.append(word)
+        if words:
+            sents.append(Sent(self, len(sents), start, len(words)))
+        for word, offset in zip(words, head, strict=True):
+            word.head = words[word.i + offset]
+            if offset:
                 word.head.children.append(word)
+        self.words, self.sents = words, sents
+        self._starts = idx
 
     def __len__(self) -> int:
         return len(self.words)
@@ -203,8 +198,3 @@ class Parse:
             if start < word.idx + len(word.text):
                 found.append(word)
         return found
-
-
-def _signed(value: int) -> int:
-    """``Doc.to_array`` returns unsigned 64-bit integers; relative heads and sentence starts may be negative."""
-    return value - (1 << 64) if value >= 1 << 63 else value
