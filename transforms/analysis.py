@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -11,7 +12,7 @@ from ingest.records import Article, Mention, Position
 from transforms.actors import load_kb
 from transforms.entities import BATCH_SIZE, MAX_CHARS, link_mentions, load_nlp, tagger_name
 from transforms.positions import extract_positions
-from transforms.scorer import Scorer
+from transforms.scorer import Scorer, load_scorer
 
 Item = tuple[str, str, date | None]
 
@@ -41,6 +42,18 @@ def analyze_chunk(items: list[Item]) -> list[tuple[str, list[Mention], list[Posi
     return list(analyze(items))
 
 
+def prepare_worker() -> None:
+    """Load the models before a worker's first chunk, then take them out of the garbage collector's scans.
+
+    The models and modules live as long as the worker, yet every full collection walked them again:
+    frozen, collections took 2.6 instead of 6.4 ms per article (a worker's whole time is about 140).
+    """
+    load_nlp()
+    load_kb()
+    load_scorer()
+    gc.freeze()
+
+
 def analyze_parallel(
     items: Iterable[Item], *, workers: int, chunk_size: int = 16
 ) -> Iterator[tuple[str, list[Mention], list[Position]]]:
@@ -51,7 +64,7 @@ def analyze_parallel(
         return
     chunks = [listed[i : i + chunk_size] for i in range(0, len(listed), chunk_size)]
     context = worker_context()
-    with context.Pool(processes=min(workers, len(chunks))) as pool:
+    with context.Pool(processes=min(workers, len(chunks)), initializer=prepare_worker) as pool:
         for results in pool.imap(analyze_chunk, chunks):
             yield from results
 
