@@ -44,3 +44,31 @@ def test_the_fast_attribute_rules_give_what_the_models_ruler_gives() -> None:
         want = [(t.text, t.pos_, t.tag_, str(t.morph), t.lemma_) for t in theirs]
         assert got == want
     assert "attribute_ruler" not in fast.pipe_names and "parley_attributes" in fast.pipe_names
+
+
+def test_numpy_matrix_products_parse_as_the_stock_pipeline() -> None:
+    """The pipeline multiplies with numpy (OpenBLAS, one thread), not cython-blis: same tags and parses."""
+    from threadpoolctl import threadpool_info
+
+    ours = load_nlp()
+    reference = spacy.load(MODEL)
+    models = [component.model for _, component in ours.components if getattr(component, "model", None) is not None]
+    assert models and all(not node.ops.use_blis for model in models for node in model.walk())
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
+    texts = [t for t in TEXTS if "\n" not in t]  # our line-break rule splits sentences the stock one does not
+    for got, want in zip(ours.pipe(texts), reference.pipe(texts), strict=True):
+        assert [(t.tag_, t.dep_, t.head.i) for t in got] == [(t.tag_, t.dep_, t.head.i) for t in want]
+
+
+def test_the_plain_parse_copy_reads_the_doc_as_spacy_does() -> None:
+    from transforms.parse import Parse
+
+    for doc in load_nlp().pipe([*TEXTS, "", "One."]):
+        parse = Parse(doc)
+        assert [(w.i, w.text, w.lower_, w.lemma_, w.pos_, w.tag_, w.dep_, w.idx, w.whitespace_) for w in parse] == [
+            (t.i, t.text, t.lower_, t.lemma_, t.pos_, t.tag_, t.dep_, t.idx, t.whitespace_) for t in doc
+        ]
+        assert [(w.head.i, [c.i for c in w.children], w.sent.start) for w in parse] == [
+            (t.head.i, [c.i for c in t.children], t.sent.start) for t in doc
+        ]
+        assert [(s.start, s.end, s.text) for s in parse.sents] == [(s.start, s.end, s.text) for s in doc.sents]
