@@ -107,6 +107,20 @@ def test_parallel_analysis_gives_the_serial_result() -> None:
     assert list(analyze_parallel(texts, workers=2, chunk_size=8)) == list(analyze(texts))
 
 
+def test_a_worker_that_cannot_load_its_models_leaves_the_error_to_its_first_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A raising pool initializer makes multiprocessing start workers forever; the chunk raises instead."""
+    from transforms import analysis
+    from transforms.scorer import ModelMismatchError
+
+    def broken() -> None:
+        raise ModelMismatchError("trained with other features")
+
+    monkeypatch.setattr(analysis, "load_scorer", broken)
+    analysis.prepare_worker()  # returns: no exception escapes to the pool
+
+
 def test_evidence_leaves_out_a_list_bullet() -> None:
     text = "Key points\n\n• Kyiv demands security guarantees before any deal."
     ((_, _, positions),) = list(analyze([("t", text, None)]))
