@@ -138,7 +138,7 @@ class Parse:
         # Columns, not rows: each attribute is one list. The array is unsigned; relative heads and sentence
         # starts may be negative, so those two are read as signed.
         table = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, IDX, SPACY, HEAD, SENT_START]).reshape(len(doc), 10)
-        orth, lower, lemma, pos, tag, dep, idx, spacy = table[:, :8].T.tolist()
+        orth, lower, lemma, pos, tag, dep, idx, space_after = table[:, :8].T.tolist()
         head, sent_start = table[:, 8:].astype("int64").T.tolist()
         strings = doc.vocab.strings
         names = {key: strings[key] if key else "" for key in set(orth + lower + lemma + pos + tag + dep)}
@@ -152,7 +152,7 @@ class Parse:
             word = Word()
             word.i, word.text, word.lemma_ = i, names[orth[i]], names[lemma[i]]
             word.lower_, word.pos_, word.tag_, word.dep_ = names[lower[i]], names[pos[i]], names[tag[i]], names[dep[i]]
-            word.idx, word.whitespace_, word.children, word.doc = idx[i], " " if spacy[i] else "", [], self
+            word.idx, word.whitespace_, word.children, word.doc = idx[i], " " if space_after[i] else "", [], self
             word.sent_index = len(sents)
             folded = word.lower_.replace("’", "'")
             word.keys = (folded, word.lemma_.lower() or folded)
