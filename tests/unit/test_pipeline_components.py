@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from spacy.language import Language
 
 from transforms.entities import MODEL, load_nlp
 
@@ -14,6 +15,12 @@ TEXTS = [
     "Russia's delegation, led by Vladimir Medinsky, left Istanbul. Ukraine's didn't.   Talks end.",
     "Can't. Won't. Shan't! Isn't it? 'Tis the season, o'clock, rock 'n' roll, ma'am.",
 ]
+
+
+@pytest.fixture(scope="module")
+def stock() -> Language:
+    """The model as shipped: its own attribute ruler, cython-blis products, no project components."""
+    return spacy.load(MODEL)
 
 
 @pytest.mark.parametrize(
@@ -36,9 +43,9 @@ def test_a_cue_word_before_a_footnote_is_a_word_of_its_own() -> None:
     assert "talks" in [t.text for t in load_nlp()("Moscow rejected the talks.[3] Kyiv waited.")]
 
 
-def test_the_fast_attribute_rules_give_what_the_models_ruler_gives() -> None:
+def test_the_fast_attribute_rules_give_what_the_models_ruler_gives(stock: Language) -> None:
     fast = load_nlp()
-    reference = spacy.load(MODEL)
+    reference = stock
     for ours, theirs in zip(fast.pipe(TEXTS), reference.pipe(TEXTS), strict=True):
         got = [(t.text, t.pos_, t.tag_, str(t.morph), t.lemma_) for t in ours]
         want = [(t.text, t.pos_, t.tag_, str(t.morph), t.lemma_) for t in theirs]
@@ -46,13 +53,13 @@ def test_the_fast_attribute_rules_give_what_the_models_ruler_gives() -> None:
     assert "attribute_ruler" not in fast.pipe_names and "parley_attributes" in fast.pipe_names
 
 
-def test_numpy_matrix_products_parse_as_the_stock_pipeline() -> None:
+def test_numpy_matrix_products_parse_as_the_stock_pipeline(stock: Language) -> None:
     """The pipeline multiplies with numpy (OpenBLAS, one thread), not cython-blis: same tags and parses."""
     from threadpoolctl import threadpool_info
 
     ours = load_nlp()
-    reference = spacy.load(MODEL)
-    models = [component.model for _, component in ours.components if getattr(component, "model", None) is not None]
+    reference = stock
+    models = [model for _, component in ours.components if (model := getattr(component, "model", None)) is not None]
     assert models and all(not node.ops.use_blis for model in models for node in model.walk())
     # numpy's own OpenBLAS (thinc's products go through numpy); scipy ships another, which spaCy never calls.
     numpy_blas = [p for p in threadpool_info() if p["user_api"] == "blas" and "numpy.libs" in p["filepath"]]
@@ -67,10 +74,11 @@ def test_the_plain_parse_copy_reads_the_doc_as_spacy_does() -> None:
 
     for doc in load_nlp().pipe([*TEXTS, "", "One."]):
         parse = Parse(doc)
-        assert [(w.i, w.text, w.lower_, w.lemma_, w.pos_, w.tag_, w.dep_, w.idx, w.whitespace_) for w in parse] == [
+        words = parse.words
+        assert [(w.i, w.text, w.lower_, w.lemma_, w.pos_, w.tag_, w.dep_, w.idx, w.whitespace_) for w in words] == [
             (t.i, t.text, t.lower_, t.lemma_, t.pos_, t.tag_, t.dep_, t.idx, t.whitespace_) for t in doc
         ]
-        assert [(w.head.i, [c.i for c in w.children], w.sent.start) for w in parse] == [
+        assert [(w.head.i, [c.i for c in w.children], w.sent.start) for w in words] == [
             (t.head.i, [c.i for c in t.children], t.sent.start) for t in doc
         ]
         assert [(s.start, s.end, s.text) for s in parse.sents] == [(s.start, s.end, s.text) for s in doc.sents]
