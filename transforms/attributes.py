@@ -7,8 +7,8 @@ indexes the same patterns by those, checks only the few that can match a token, 
 the ruler's order (a later rule wins, as in spaCy). A test checks that both give identical tokens.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: spaCy validates a factory's arguments against its
+# annotations (confection on pydantic v1), which must be real types, not strings.
 import re
 from collections import defaultdict
 from typing import Any

@@ -73,6 +73,8 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Washington never intended to accept a truce.", "Q30", "ceasefire", "holder_cue_negated", 1.0),
         ("Kyiv wants a truce rather than talks.", "Q212", "direct_talks", "path_polarity", "contra"),
         ("Kyiv insisted on a ceasefire.", "Q212", "ceasefire", "gov_class", "demands"),
+        # a cue is matched by its lemma: "hoped" is "hope" (spaCy 3.8.8 and later read it as "hop")
+        ("Kyiv hoped for a ceasefire.", "Q212", "ceasefire", "gov_class", "supports"),
         ("Kyiv will not accept a truce.", "Q212", "ceasefire", "gov_negated", 1.0),
         ("If Russia rejects the truce, new sanctions will follow.", "Q159", "ceasefire", "gov_hypothetical", 1.0),
         ("Kyiv would accept a truce.", "Q212", "ceasefire", "verb_modal", 1.0),
