@@ -85,3 +85,19 @@ def test_records_and_quality_checks_load_without_the_nlp_stack() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_scorer_loads_without_scikit_learn_and_training_still_can_use_it() -> None:
+    """A tag worker does not pay for importing scikit-learn; the same process can still train."""
+    code = (
+        "import sys; from transforms.scorer import load_scorer; from transforms.features import FEATURES; "
+        "scored = load_scorer().score([[0.0] * len(FEATURES)]); "
+        "assert 'sklearn' not in sys.modules, 'scikit-learn was imported'; "
+        "import numpy, lightgbm; from sklearn.isotonic import IsotonicRegression; "
+        "IsotonicRegression().fit([0.0, 1.0], [0.0, 1.0]); "
+        "data = lightgbm.Dataset(numpy.arange(40.0).reshape(20, 2), numpy.arange(20) % 2); "
+        "lightgbm.train({'objective': 'binary', 'verbose': -1, 'min_data_in_leaf': 2}, data, num_boost_round=2); "
+        "print(scored)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
