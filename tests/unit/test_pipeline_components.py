@@ -14,6 +14,7 @@ TEXTS = [
     "Mr. Trump, Mrs. Meloni and Dr. Smith met at 10:30 a.m. in the U.S. capital; they'd discussed it before.",
     "Russia's delegation, led by Vladimir Medinsky, left Istanbul. Ukraine's didn't.   Talks end.",
     "Can't. Won't. Shan't! Isn't it? 'Tis the season, o'clock, rock 'n' roll, ma'am.",
+    "There is no deal yet, but there are talks; there's hope and there were truces. Let's see, c'mon, y'all.",
 ]
 
 
@@ -39,11 +40,27 @@ def test_a_footnote_marker_ends_its_sentence(text: str, sentences: list[str]) ->
     assert [s.text.strip() for s in doc.sents] == sentences
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Ceasefire talks resume\nKyiv rejected the plan.", ["Ceasefire talks resume", "Kyiv rejected the plan."]),
+        (
+            "\nTalks in Geneva\n\n  Russia agreed to the swap and\nUkraine did too.",
+            ["Talks in Geneva", "Russia agreed to the swap and", "Ukraine did too."],
+        ),
+        ("Russia agreed to the swap. Ukraine did too.\n", ["Russia agreed to the swap.", "Ukraine did too."]),
+    ],
+)
+def test_a_line_break_starts_a_sentence(text: str, sentences: list[str]) -> None:
+    doc = load_nlp()(text)
+    assert [s.text.strip() for s in doc.sents if s.text.strip()] == sentences
+
+
 def test_a_cue_word_before_a_footnote_is_a_word_of_its_own() -> None:
     assert "talks" in [t.text for t in load_nlp()("Moscow rejected the talks.[3] Kyiv waited.")]
 
 
-def test_the_fast_attribute_rules_give_what_the_models_ruler_gives(stock: Language) -> None:
+def test_the_fast_attribute_rules_and_lemmas_give_what_the_models_components_give(stock: Language) -> None:
     fast = load_nlp()
     reference = stock
     for ours, theirs in zip(fast.pipe(TEXTS), reference.pipe(TEXTS), strict=True):
@@ -51,6 +68,7 @@ def test_the_fast_attribute_rules_give_what_the_models_ruler_gives(stock: Langua
         want = [(t.text, t.pos_, t.tag_, str(t.morph), t.lemma_) for t in theirs]
         assert got == want
     assert "attribute_ruler" not in fast.pipe_names and "parley_attributes" in fast.pipe_names
+    assert "lemmatizer" not in fast.pipe_names and "parley_lemmas" in fast.pipe_names
 
 
 def test_numpy_matrix_products_parse_as_the_stock_pipeline(stock: Language) -> None:
