@@ -47,6 +47,7 @@ class Sentence:
     topics: list[TopicHit]
     holders: list[Holder]
     cue_tokens: set[int] = field(default_factory=set)
+    encoded: dict[int, float] = field(default_factory=dict)  # the per-sentence features, by column, once read
 
     @functools.cached_property
     def cue_by_token(self) -> dict[int, StanceCue]:

@@ -9,7 +9,8 @@ import pytest
 
 from transforms.actors import load_kb
 from transforms.analysis import parse_documents
-from transforms.features import FEATURES, VOCABULARIES, View, encode
+from transforms.features import FEATURES, VOCABULARIES, View, encode, vector
+from transforms.features.registry import PER_SENTENCE
 
 
 def _views(text: str, day: date | None = None) -> list[View]:
@@ -135,7 +136,22 @@ def test_every_feature_gives_a_number_or_a_value_of_its_vocabulary() -> None:
                 assert value in VOCABULARIES[name], (name, value)
             else:
                 assert isinstance(value, float) and math.isfinite(value), (name, value)
-            assert encode(name, value) == encode(name, value)
+        assert vector(view) == [encode(name, function(view)) for name, function in FEATURES.items()]
+
+
+def test_a_feature_read_once_per_sentence_is_the_same_for_every_candidate_of_it() -> None:
+    text = (
+        "Russia and Ukraine agreed a prisoner swap, and the Kremlin rejected a ceasefire. "
+        '"We demand security guarantees and talks," the Ukrainian foreign minister said, as Turkey offered mediation.'
+    )
+    views = _views(text)
+    sentences = {v.candidate.sentence.index for v in views}
+    assert len(views) > 2 * len(sentences)
+    assert {"quoted_share", "sentence_has_rejects"} <= PER_SENTENCE
+    for index in sentences:
+        same = [v for v in views if v.candidate.sentence.index == index]
+        for name in PER_SENTENCE:
+            assert len({FEATURES[name](v) for v in same}) == 1, name
 
 
 def test_a_question_makes_no_candidate() -> None:

@@ -46,7 +46,7 @@ def lca_class(v: View) -> str:
 for _dep in PATH_DEPS:
 
     def _has_dep(v: View, dep: str = _dep) -> float:
-        return float(any(t.dep_ == dep for t in v.path_tokens[:-1]))
+        return float(dep in v.path_deps)
 
     feature(f"path_has_{_dep}")(_has_dep)
 

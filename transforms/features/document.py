@@ -34,13 +34,13 @@ def holder_sentences(v: View) -> float:
     return float(len(v.spread.holders[v.candidate.actor_id]))
 
 
-@feature("candidate_sentences")
+@feature("candidate_sentences", per_sentence=True)
 def candidate_sentences(v: View) -> float:
     """Count the document's sentences with any candidate."""
     return float(len(v.spread.sentences))
 
 
-@feature("sentence_place")
+@feature("sentence_place", per_sentence=True)
 def sentence_place(v: View) -> float:
     """Return where the sentence stands among those with candidates (0: first, near 1: last)."""
     sentences = v.spread.sentences

@@ -108,7 +108,7 @@ def holder_mentions_in_sentence(v: View) -> float:
     return float(sum(1 for h in v.candidate.sentence.holders if h.actor_id == v.candidate.actor_id))
 
 
-@feature("actors_in_sentence")
+@feature("actors_in_sentence", per_sentence=True)
 def actors_in_sentence(v: View) -> float:
     """Count the actors the sentence names."""
     return float(len(v.candidate.sentence.actor_order))

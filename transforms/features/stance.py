@@ -85,7 +85,7 @@ for _stance in CLASSES:
     def _present(v: View, stance: str = _stance) -> float:
         return float(sum(1 for c in v.candidate.sentence.cues if c.stance == stance))
 
-    feature(f"sentence_has_{_stance}")(_present)
+    feature(f"sentence_has_{_stance}", per_sentence=True)(_present)
 
 
 @feature("holder_cue_class", CUE_CLASSES)

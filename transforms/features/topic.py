@@ -52,26 +52,26 @@ def topic_hits_in_sentence(v: View) -> float:
     return float(sum(1 for h in v.candidate.sentence.topics if h.topic == v.candidate.topic))
 
 
-@feature("topics_in_sentence")
+@feature("topics_in_sentence", per_sentence=True)
 def topics_in_sentence(v: View) -> float:
     """Count the topics the sentence names."""
     return float(len({h.topic for h in v.candidate.sentence.topics}))
 
 
-@feature("sentence_length")
+@feature("sentence_length", per_sentence=True)
 def sentence_length(v: View) -> float:
     """Count the sentence's words."""
     return float(len(v.candidate.sentence.span))
 
 
-@feature("quoted_share")
+@feature("quoted_share", per_sentence=True)
 def quoted_share(v: View) -> float:
     """Return the share of the sentence inside quotation marks."""
     span = v.candidate.sentence.span
     return len(v.context.quoted & set(range(span.start, span.end))) / max(1, len(span))
 
 
-@feature("first_sentence")
+@feature("first_sentence", per_sentence=True)
 def first_sentence(v: View) -> float:
     """Tell whether the sentence opens the document (a headline, usually)."""
     return float(v.candidate.sentence.index == 0)
