@@ -133,7 +133,6 @@ class Parse:
     def __init__(self, doc: Doc) -> None:
         from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SENT_START, SPACY, TAG
 
-        self.text = doc.text
         # One bulk copy: iterating spaCy tokens one by one costs more than the rest of this class.
         # Columns, not rows: each attribute is one list. The array is unsigned; relative heads and sentence
         # starts may be negative, so those two are read as signed.
@@ -142,6 +141,8 @@ class Parse:
         head, sent_start = table[:, 8:].astype("int64").T.tolist()
         strings = doc.vocab.strings
         names = {key: strings[key] if key else "" for key in set(orth + lower + lemma + pos + tag + dep)}
+        # The text as ``doc.text`` joins it, without building a spaCy token per word (1 ms an article).
+        self.text = "".join([names[o] + " " if space else names[o] for o, space in zip(orth, space_after, strict=True)])
         words: list[Word] = []
         sents: list[Sent] = []
         start = 0
@@ -165,6 +166,7 @@ class Parse:
                 word.head.children.append(word)
         self.words, self.sents = words, sents
         self._starts = idx
+        self._depths: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self.words)
@@ -186,7 +188,14 @@ class Parse:
     def span_root(self, start: int, end: int) -> Word:
         """Return the word of ``[start, end)`` whose head lies outside it and nearest the sentence root (as spaCy's)."""
         outside = [w for w in self.words[start:end] if w.head is w or not start <= w.head.i < end]
-        return min(outside, key=lambda w: sum(1 for _ in w.ancestors)) if outside else self.words[start]
+        return min(outside, key=self.depth) if outside else self.words[start]
+
+    def depth(self, word: Word) -> int:
+        """Return how many heads the word has up to its sentence's root (counted once per word)."""
+        found = self._depths.get(word.i)
+        if found is None:
+            found = self._depths[word.i] = sum(1 for _ in word.ancestors)
+        return found
 
     def char_span(self, start: int, end: int) -> list[Word]:
         """Return the words that overlap the characters ``[start, end)``."""

@@ -110,3 +110,5 @@ def test_the_plain_parse_copy_reads_the_doc_as_spacy_does() -> None:
             (t.head.i, [c.i for c in t.children], t.sent.start) for t in doc
         ]
         assert [(s.start, s.end, s.text) for s in parse.sents] == [(s.start, s.end, s.text) for s in doc.sents]
+        assert parse.text == doc.text
+        assert [parse.depth(w) for w in words] == [len(list(t.ancestors)) for t in doc]
