@@ -47,7 +47,8 @@ class Sentence:
     topics: list[TopicHit]
     holders: list[Holder]
     cue_tokens: set[int] = field(default_factory=set)
-    encoded: dict[int, float] = field(default_factory=dict)  # the per-sentence features, by column, once read
+    # The features that read only the sentence, encoded, by column: computed for its first candidate.
+    encoded: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
 
     @functools.cached_property
     def cue_by_token(self) -> dict[int, StanceCue]:
