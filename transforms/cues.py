@@ -75,6 +75,7 @@ class Cues:
     negations: frozenset[str]
     modals: frozenset[str]
     documents: frozenset[str]
+    author_verbs: frozenset[str]
     collective_nouns: frozenset[str]
     group_nouns: frozenset[str]
     reversal_exempt: dict[str, frozenset[str]]
@@ -140,6 +141,7 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         negations=listed("negations"),
         modals=listed("modals"),
         documents=listed("documents"),
+        author_verbs=listed("author_verbs"),
         collective_nouns=listed("collective_nouns"),
         group_nouns=listed("group_nouns"),
         reversal_exempt={t: frozenset(w.lower() for w in ws) for t, ws in data["reversal_exempt"].items()},

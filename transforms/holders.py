@@ -268,14 +268,25 @@ def _context_parties(context: DocumentContext, sentences: list[Sent], index: int
     """Return the two sides the nearby text pairs ("between X and Y", "X and Y"), else the warring parties."""
     for sent in reversed(sentences[max(0, index - 4) : index + 1]):
         for token in sent:
-            if token.i not in context.actor_at:
+            if token.i not in context.actor_at or token.dep_ == "conj":
                 continue
-            partners = [c for c in token.children if c.dep_ == "conj" and c.i in context.actor_at]
-            paired = [_as_state(context, context.actor_at[t.i]) for t in [token, *partners]]
+            # The whole coordination ("the UK, Germany, Poland and France" chains its conjuncts): two sides
+            # are a pair of states; a longer list names allies, not the sides of a negotiation.
+            paired = [_as_state(context, context.actor_at[t.i]) for t in _conjuncts(token) if t.i in context.actor_at]
             states = tuple(dict.fromkeys(p for p in paired if p is not None))
-            if len(states) >= 2:
+            if len(states) == 2:
                 return states
     return context.kb.parties
+
+
+def _conjuncts(word: Word) -> list[Word]:
+    """Return a word and the words coordinated with it, however spaCy chains them."""
+    found, stack = [], [word]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack += [c for c in current.children if c.dep_ == "conj"]
+    return found
 
 
 def _as_state(context: DocumentContext, actor_id: str) -> str | None:
@@ -297,6 +308,10 @@ def _documents(context: DocumentContext, sent: Sent) -> list[Holder]:
         authors = _authors(context, token)
         if authors:
             context.authors[lemma] = authors
+            # "a draft framework" is later "the draft" as well as "the framework".
+            for modifier in token.children:
+                if modifier.dep_ in {"compound", "amod"} and modifier.lemma_.lower() in documents:
+                    context.authors[modifier.lemma_.lower()] = authors
         elif lemma in context.authors and any(c.lower_ == "the" for c in token.children):
             holders += [Holder(a, token.i, "document") for a in context.authors[lemma]]
             context.resolved_at[token.i] = (context.authors[lemma], "document")
@@ -304,13 +319,36 @@ def _documents(context: DocumentContext, sent: Sent) -> list[Holder]:
 
 
 def _authors(context: DocumentContext, noun: Word) -> tuple[str, ...]:
-    """Actors that qualify a document noun ("Russia's memorandum", "the plan drafted by Washington")."""
+    """Actors that author a document noun.
+
+    They qualify it ("Russia's memorandum", "the plan drafted by Washington") or send it: the subject of a
+    verb of authoring whose object it is ("Moscow sent a memorandum"), the agent when it is the passive
+    subject ("the draft was submitted by Kyiv").
+    """
     found = [context.actor_at[t.i] for t in noun.subtree if t.i < noun.i and t.i in context.actor_at]
     for child in noun.children:
         if child.dep_ in {"acl", "relcl", "prep"}:
             agents = [g for g in child.subtree if g.lower_ in {"by", "from"}]
             found += [context.actor_at[t.i] for g in agents for t in g.subtree if t.i in context.actor_at]
+    verb = noun.head
+    if noun.dep_ in {"dobj", "nsubjpass"} and verb.pos_ == "VERB" and verb.keys[1] in load_cues().author_verbs:
+        if noun.dep_ == "dobj":
+            # "Russia plans to submit a memorandum": an infinitive's subject is its governing verb's.
+            clause = verb.head if verb.dep_ == "xcomp" and not _subjects(verb, "nsubj") else verb
+            senders = _subjects(clause, "nsubj")
+        else:
+            senders = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        for sender in senders:
+            for word in [sender, *(c for c in sender.children if c.dep_ == "conj")]:
+                if word.i in context.actor_at:
+                    found.append(context.actor_at[word.i])
+                elif word.i in context.resolved_at:
+                    found += context.resolved_at[word.i][0]
     return tuple(dict.fromkeys(found))
+
+
+def _subjects(verb: Word, dep: str) -> list[Word]:
+    return [c for c in verb.children if c.dep_ == dep]
 
 
 def _pronouns(context: DocumentContext, sent: Sent) -> list[Holder]:

@@ -34,6 +34,12 @@ def test_a_coordinated_list_gives_every_member() -> None:
         ("Talks between Washington and Moscow resumed in Riyadh. Both sides agreed to meet again.", {"Q30", "Q159"}),
         # Nothing names them: the warring parties.
         ("The mediators were hopeful. Each side pledged to hand over 500 prisoners.", {"Q159", "Q212"}),
+        # A list of allies is no pair of sides: the warring parties, not its first two members.
+        (
+            "Britain, France, Italy and Spain pledged more air defence. "
+            "In Geneva each side agreed to swap 500 soldiers.",
+            {"Q159", "Q212"},
+        ),
     ],
 )
 def test_both_sides_are_the_parties_the_context_names(text: str, expected: set[str]) -> None:
@@ -71,6 +77,19 @@ def test_a_document_without_its_author_takes_the_author_met_before() -> None:
         "Moscow handed over Russia's memorandum on Monday. The memorandum demands recognition of the annexed regions."
     )
     assert ("Q159", "document") in _last(text)
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["Washington submitted a draft framework to both delegations.", "A draft framework was submitted by Washington."],
+)
+def test_a_document_is_held_by_whoever_sent_it(first: str) -> None:
+    assert ("Q30", "document") in _last(f"{first} The draft calls for a freeze of the front line.")
+
+
+def test_a_document_judged_by_an_actor_is_not_its_own() -> None:
+    found = _last("Kyiv rejected a draft framework on Monday. The draft calls for a freeze of the front line.")
+    assert not any(via == "document" for _, via in found)
 
 
 def test_a_pronoun_takes_the_previous_subject() -> None:
