@@ -26,6 +26,8 @@ from transforms.topics import PhraseIndex, TopicHit, find_topics, token_keys
 # Talks, a truce, a swap or aid named beside a third party may be that party's mediation.
 MEDIATED_TOPICS = frozenset(["direct_talks", "leaders_meeting", "ceasefire", "pow_exchange", "humanitarian"])
 LEADER_WORDS = frozenset(["leader", "president", "head"])
+# Stances that tell another actor what to do: whom they are aimed at holds nothing by them.
+DIRECTIVE_STANCES = frozenset(["demands", "proposes"])
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,8 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
     derived = [TopicHit(h.start, h.end, "mediation", False) for h in hits if h.topic in MEDIATED_TOPICS]
     best: dict[tuple[str, str], Candidate] = {}
     for holder in sentence.holders:
+        if holder.token is not None and _directed(sentence, sentence.span.doc[holder.token]):
+            continue
         # A warring side takes part in its talks; only a third party mediates them.
         third_party = kb.party_of(holder.actor_id) is None
         third = [(h, "derived") for h in derived if third_party]
@@ -217,6 +221,35 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
             if key not in best or _closeness(candidate) < _closeness(best[key]):
                 best[key] = candidate
     return list(best.values())
+
+
+def _directed(sentence: Sentence, word: Word) -> bool:
+    """Tell whether a word names whom another actor's demand or proposal is aimed at, not a holder.
+
+    "Russia demanded that Ukraine withdraw", "Moscow urged Kyiv to cede": Ukraine is told what to do and
+    states nothing. The demanded clause is in the bare subjunctive ("withdraw", not "withdrew" or "would
+    withdraw"), or an infinitive whose doer is the demand's object; "Medinsky demanded that the talks
+    continue" has no other actor, and "Peskov insisted that Russia was ready" reports Russia's own stance.
+    """
+    while word.dep_ == "conj" and word.head is not word:
+        word = word.head
+    if word.dep_ == "nsubj":
+        clause = word.head
+        # The tagger reads "that Kyiv cede" as a present (VBP): with a name, a singular, it is the subjunctive.
+        bare = clause.tag_ == "VB" or (clause.tag_ == "VBP" and word.tag_ in {"NN", "NNP", "NNPS"})
+        if not bare or clause.dep_ != "ccomp" or any(c.dep_ in {"aux", "auxpass"} for c in clause.children):
+            return False
+        governor = clause.head
+    elif word.dep_ == "dobj":
+        governor = word.head
+        if not any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in governor.children):
+            return False
+    else:
+        return False
+    cue = sentence.cue_by_token.get(governor.i)
+    if cue is None or cue.stance not in DIRECTIVE_STANCES:
+        return False
+    return any(c.dep_ in {"nsubj", "nsubjpass"} and c.i != word.i for c in governor.children)
 
 
 def _closeness(candidate: Candidate) -> tuple[int, int, int, int]:

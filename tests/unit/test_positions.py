@@ -137,3 +137,30 @@ def test_a_condition_clause_is_kept_with_the_position() -> None:
 def test_analysis_is_marked_where_aims_are_read() -> None:
     ((_, _, positions),) = list(analyze([("t", "The Kremlin wants a long pause in the fighting.", None)]))
     assert {p.attribution for p in positions if p.actor_id == "Q159"} == {"analysis"}
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Moscow demanded that Kyiv cede the rest of Donetsk before any truce.", "Q159", "Q212"),
+        ("Washington urged Kyiv and Moscow to stop fighting along the current front line.", None, "Q212"),
+        ("The Kremlin has proposed that Ukraine withdraw from Kherson in exchange for a ceasefire.", "Q159", "Q212"),
+    ],
+)
+def test_whom_a_demand_is_aimed_at_holds_no_position_by_it(text: str, holder: str | None, target: str) -> None:
+    from transforms.actors import load_kb
+    from transforms.candidates import generate
+    from transforms.entities import link_mentions, load_nlp, tagger_name
+
+    kb = load_kb()
+    doc = load_nlp()(text)
+    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
+    named = {c.actor_id for c in found.candidates if c.holder.via == "mention"}
+    assert target not in named
+    assert holder is None or holder in named
+
+
+def test_a_reported_stance_stays_with_the_actor_it_is_reported_of() -> None:
+    # A finite clause under a speech or stance verb is the subject's own stance, not a demand aimed at it.
+    found = _positions("Peskov insisted that Russia was ready for direct talks with Ukraine.", date(2025, 6, 1))
+    assert any(actor == "Q159" and topic == "direct_talks" for actor, _, topic, _ in found), found
