@@ -101,3 +101,21 @@ def test_the_scorer_loads_without_scikit_learn_and_training_still_can_use_it() -
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_threshold_takes_the_most_precise_of_equal_f1s() -> None:
+    import numpy as np
+
+    from transforms.training import Dataset, Row, best_threshold
+
+    # One document, two gold positions. Below 0.5 two right and two wrong rows come in (P 0.5, R 1.0:
+    # F1 0.667); from 0.5 one right row alone (P 1.0, R 0.5: F1 0.667); from 0.9 nothing.
+    gold = [
+        {"actor": f"a{i}", "stance": "supports", "topic": "ceasefire", "polarity": "pro", "evidence": ""}
+        for i in range(2)
+    ]
+    actors = ["a0", "a1", "x0", "x1"]
+    rows = [Row("d", i, "", actor, "ceasefire", 1 if actor in {"a0", "a1"} else 0) for i, actor in enumerate(actors)]
+    dataset = Dataset(rows, [[0.0]] * 4, {"d": gold}, {"d": {}})
+    confidence, contra = np.array([0.8, 0.3, 0.3, 0.3]), np.zeros(4)
+    assert best_threshold(dataset, confidence, contra) == 0.31
