@@ -39,8 +39,9 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Russia's demand for a ceasefire surprised nobody.", "Q159", "ceasefire", "holder_head_class", "demands"),
         ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "holder_is_root_subject", 1.0),
         ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "holder_subject_of_governing", 1.0),
-        ("Russia demanded that Ukraine accept a truce.", "Q212", "ceasefire", "holder_embedded", 1.0),
-        ("Russia demanded that Ukraine accept a truce.", "Q159", "ceasefire", "holder_embedded", 0.0),
+        # (whom a demand is aimed at is no candidate at all: "Russia demanded that Ukraine accept a truce")
+        ("Russia claimed that Ukraine would accept a truce.", "Q212", "ceasefire", "holder_embedded", 1.0),
+        ("Russia claimed that Ukraine would accept a truce.", "Q159", "ceasefire", "holder_embedded", 0.0),
         ("Russia and Ukraine agreed on a truce.", "Q212", "ceasefire", "actors_in_sentence", 2.0),
         ("Russia and Ukraine agreed on a truce.", "Q212", "ceasefire", "holder_rank", 1.0),
         ('Peskov spoke. "The talks must go on," he said.', "dmitry_peskov", "direct_talks", "holder_quoted", 0.0),
