@@ -334,8 +334,8 @@ def _authors(context: DocumentContext, noun: Word) -> tuple[str, ...]:
     if noun.dep_ in {"dobj", "nsubjpass"} and verb.pos_ == "VERB" and verb.keys[1] in load_cues().author_verbs:
         if noun.dep_ == "dobj":
             # "Russia plans to submit a memorandum": an infinitive's subject is its governing verb's.
-            clause = verb.head if verb.dep_ == "xcomp" and not _subjects(verb, "nsubj") else verb
-            senders = _subjects(clause, "nsubj")
+            clause = verb.head if verb.dep_ == "xcomp" and not _subjects(verb) else verb
+            senders = _subjects(clause)
         else:
             senders = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         for sender in senders:
@@ -347,8 +347,8 @@ def _authors(context: DocumentContext, noun: Word) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _subjects(verb: Word, dep: str) -> list[Word]:
-    return [c for c in verb.children if c.dep_ == dep]
+def _subjects(verb: Word) -> list[Word]:
+    return [c for c in verb.children if c.dep_ == "nsubj"]
 
 
 def _pronouns(context: DocumentContext, sent: Sent) -> list[Holder]:
