@@ -96,6 +96,33 @@ class KnowledgeBase:
         """Find the actor a surface form names, ignoring case, accents, a possessive and a leading "the"."""
         return self.by_key.get(name_key(text))
 
+    @functools.cached_property
+    def by_spelling(self) -> dict[str, Alias]:
+        """Person names and surnames by their spelling key; a key two persons share names neither."""
+        table: dict[str, Alias] = {}
+        clashes: set[str] = set()
+        for alias in self.aliases:
+            if self.actors[alias.actor_id].type != "person" or alias.kind not in {"name", "alias", "surname"}:
+                continue
+            key = spelling_key(alias.text)
+            if key in table and table[key].actor_id != alias.actor_id:
+                clashes.add(key)
+            table.setdefault(key, alias)
+        return {key: alias for key, alias in table.items() if key not in clashes}
+
+    @functools.cached_property
+    def spellings(self) -> dict[str, frozenset[str]]:
+        """The spelling keys of each actor's name and aliases (no surnames, demonyms or metonyms)."""
+        found: dict[str, set[str]] = {}
+        for alias in self.aliases:
+            if alias.kind in {"name", "alias"}:
+                found.setdefault(alias.actor_id, set()).add(spelling_key(alias.text))
+        return {actor_id: frozenset(keys) for actor_id, keys in found.items()}
+
+    def lookup_person(self, text: str) -> Alias | None:
+        """Find the person a name names in another romanisation ("Serhii Kyslytsia" for "Serhiy Kyslytsya")."""
+        return self.by_spelling.get(spelling_key(text))
+
 
 def name_key(text: str) -> str:
     """Normalise a name for comparison: no accents, punctuation, possessive or leading article; lower case."""
@@ -105,6 +132,15 @@ def name_key(text: str) -> str:
     text = re.sub(r"[^\w\s]", " ", text.lower())
     text = re.sub(r"^\s*the\s+", "", text)
     return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=65536)
+def spelling_key(text: str) -> str:
+    """Normalise a name further for the romanisations of one Cyrillic name: ``y`` read as ``i``, no doubled letters.
+
+    "Vassily Nebenzia" and "Vasily Nebenzya", "Heorhii Tykhyi" and "Heorhii Tykhii" share a key.
+    """
+    return re.sub(r"(\w)\1+", r"\1", name_key(text).replace("y", "i"))
 
 
 @functools.cache

@@ -242,6 +242,8 @@ def _mention(article_id: str, span: Span, label: str, name: str, actor_id: str |
 
 def _link(ent: Span, kb: KnowledgeBase, inferred: dict[str, str]) -> tuple[str | None, str]:
     alias = kb.lookup(ent.text)
+    if alias is None and ent.label_ == "PERSON":
+        alias = kb.lookup_person(ent.text)
     if ent.ent_id_ and (alias is None or alias.actor_id != ent.ent_id_):
         alias = next(
             (a for a in kb.aliases if a.actor_id == ent.ent_id_ and name_key(a.text) == name_key(ent.text)), alias

@@ -1,7 +1,9 @@
 """Score the pipeline against gold files (``NAME.txt`` + ``NAME.json``, the format of ``shared/gold``).
 
 Entities: per document, the set of canonical actors; a prediction matches a gold actor when the ids
-are equal or the canonical names are equal after lower-casing and removing accents and punctuation.
+are equal or the canonical names are, after lower-casing and removing accents and punctuation, one
+name in two romanisations (``actors.spelling_key``: "Vasily Nebenzya" is "Vassily Nebenzia"), or the
+gold's name is one the knowledge base knows the predicted actor by.
 Positions: a prediction matches an unmatched gold position of the same document when actor, topic
 and polarity agree (each gold position matched once). Precision, recall and F1 are micro-averaged.
 """
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transforms.actors import name_key
+from transforms.actors import load_kb, spelling_key
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,13 @@ def gold_documents(gold_dir: Path) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def same_actor(pred_id: str, pred_name: str, gold_id: str, gold_name: str) -> bool:
-    """Tell whether a predicted actor is the gold actor (same id, or same normalised name)."""
-    return pred_id == gold_id or (bool(pred_name) and name_key(pred_name) == name_key(gold_name))
+    """Tell whether a predicted actor is the gold actor: same id, same name in any romanisation, or a known alias."""
+    if pred_id == gold_id:
+        return True
+    if not gold_name:
+        return False
+    gold_key = spelling_key(gold_name)
+    return (bool(pred_name) and spelling_key(pred_name) == gold_key) or gold_key in load_kb().spellings.get(pred_id, ())
 
 
 def score_entities(document: str, predicted: dict[str, str], gold: dict[str, str], score: Score) -> None:
@@ -179,8 +186,6 @@ def score_positions(
 
 def names_of(annotation: dict[str, Any], found: dict[str, str]) -> dict[str, str]:
     """Canonical names for matching: the knowledge base's, the document's own actors', the gold's."""
-    from transforms.actors import load_kb
-
     names = found | {a.actor_id: a.name for a in load_kb().actors.values()}
     return names | {a["id"]: a["name"] for a in annotation.get("actors", [])}
 

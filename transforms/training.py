@@ -18,8 +18,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from transforms.actors import name_key
-from transforms.evaluation import Predicted, Score, gold_documents, gold_positions, names_of, score_positions
+from transforms.evaluation import (
+    Predicted,
+    Score,
+    gold_documents,
+    gold_positions,
+    names_of,
+    same_actor,
+    score_positions,
+)
 
 if TYPE_CHECKING:
     import lightgbm
@@ -140,7 +147,7 @@ def _label(
         overlap = min(end, gold_end) - max(start, gold_start)
         if overlap <= 0 or overlap < 0.5 * min(end - start, gold_end - gold_start) or item["topic"] != candidate.topic:
             continue
-        if item["actor"] == actor or name_key(names.get(actor, actor)) == name_key(names.get(item["actor"], "")):
+        if same_actor(actor, names.get(actor, actor), item["actor"], names.get(item["actor"], "")):
             return LABELS.index(item["polarity"])
     return 0
 

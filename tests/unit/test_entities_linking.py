@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.actors import load_kb, name_key
+from transforms.actors import load_kb, name_key, spelling_key
 from transforms.entities import extract_entities
+from transforms.evaluation import same_actor
 
 
 def _actors(text: str) -> dict[str, set[str]]:
@@ -20,6 +21,33 @@ def _actors(text: str) -> dict[str, set[str]]:
 @pytest.mark.parametrize("spelling", ["Zelensky", "Zelenskyy", "Zelenskiy", "Volodymyr Zelensky", "Zelensky’s"])
 def test_transliterations_and_possessives_link_to_one_person(spelling: str) -> None:
     assert "Q3881739" in _actors(f"{spelling} said the talks would continue.")
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Deputy foreign minister Serhii Kyslytsia joined the delegation.", "sergiy_kyslytsya"),
+        ("Ambassador Vasili Nebenzia addressed the Security Council.", "vasily_nebenzya"),
+    ],
+)
+def test_a_known_person_in_another_romanisation_links_to_the_knowledge_base(text: str, actor: str) -> None:
+    assert actor in _actors(text)
+
+
+def test_romanisations_of_one_name_share_a_spelling_key_and_other_names_do_not() -> None:
+    assert spelling_key("Heorhii Tykhii") == spelling_key("Heorhiy Tykhyi") == spelling_key("HEORHII TYKHYI")
+    assert spelling_key("Vassily Nebenzia") == spelling_key("Vasily Nebenzya")
+    assert spelling_key("Sergei Lavrov") != spelling_key("Sergei Ryabkov")
+    assert spelling_key("Andriy Yermak") != spelling_key("Andrii Sybiha")
+
+
+def test_scoring_matches_an_actor_by_id_by_romanisation_or_by_a_known_alias() -> None:
+    assert same_actor("vasily_nebenzya", "Vasily Nebenzya", "vassily_nebenzia", "Vassily Nebenzia")
+    # Known to the knowledge base as an alias, though the canonical spelling differs (g for h).
+    assert same_actor("sergiy_kyslytsya", "Sergiy Kyslytsya", "serhiy_kyslytsya", "Serhiy Kyslytsya")
+    assert same_actor("Q7747", "", "Q7747", "")
+    assert not same_actor("Q7747", "Vladimir Putin", "Q159", "Russia")
+    assert not same_actor("sergey_lavrov", "Sergey Lavrov", "sergei_ryabkov", "Sergei Ryabkov")
 
 
 def test_metonyms_and_demonyms_link_to_states() -> None:
