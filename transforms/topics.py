@@ -1,6 +1,7 @@
 """Find topic cues in parsed sentences, by lemma, with room for the words between a phrase's words.
 
-"host talks" also finds "hosted the next talks"; "security guarantee" finds "security guarantees".
+"host talks" also finds "hosted the next talks"; "security guarantee" finds "security guarantees"; a
+phrase's article may be missing ("come to the table" finds "come to table").
 A place named as a cue right after another topic's cue ("a summit in Alaska") is that topic's venue.
 """
 
@@ -17,6 +18,7 @@ from transforms.parse import Sent, Word
 # Words that may stand between a phrase's words: "host (the next) talks", "end (this) war".
 FILLER_POS = frozenset(["DET", "ADJ", "NUM", "PRON", "PART", "PROPN"])
 MAX_FILLERS = 2
+ARTICLES = frozenset(["the", "a", "an"])
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ def match_phrase(tokens: Sequence[Word], at: int, phrase: Phrase) -> int | None:
         return None
     position = at + 1
     for word in phrase[1:]:
+        if word in ARTICLES and (position >= len(tokens) or word not in tokens[position].keys):
+            continue  # "come to table", "an end to war": the phrase's article is not required
         skipped = 0
         while (
             position < len(tokens)
