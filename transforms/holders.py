@@ -339,7 +339,7 @@ def _authors(context: DocumentContext, noun: Word) -> tuple[str, ...]:
         else:
             senders = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         for sender in senders:
-            for word in [sender, *(c for c in sender.children if c.dep_ == "conj")]:
+            for word in _conjuncts(sender):
                 if word.i in context.actor_at:
                     found.append(context.actor_at[word.i])
                 elif word.i in context.resolved_at:

@@ -87,6 +87,11 @@ def test_a_document_is_held_by_whoever_sent_it(first: str) -> None:
     assert ("Q30", "document") in _last(f"{first} The draft calls for a freeze of the front line.")
 
 
+def test_a_document_sent_by_a_list_is_held_by_every_member() -> None:
+    found = _last("Britain, France and Germany sent a memo to Moscow. The memo asks for a freeze of the front line.")
+    assert {("Q145", "document"), ("Q142", "document"), ("Q183", "document")} <= set(found)
+
+
 def test_a_document_judged_by_an_actor_is_not_its_own() -> None:
     found = _last("Kyiv rejected a draft framework on Monday. The draft calls for a freeze of the front line.")
     assert not any(via == "document" for _, via in found)
