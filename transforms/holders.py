@@ -28,6 +28,7 @@ from ingest.records import Mention
 from transforms.actors import KnowledgeBase, name_key
 from transforms.cues import load_cues, words
 from transforms.parse import Parse, Sent, Word
+from transforms.syntax import conjuncts
 from transforms.topics import PhraseIndex
 
 SUBJECT_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "expl"])
@@ -272,21 +273,11 @@ def _context_parties(context: DocumentContext, sentences: list[Sent], index: int
                 continue
             # The whole coordination ("the UK, Germany, Poland and France" chains its conjuncts): two sides
             # are a pair of states; a longer list names allies, not the sides of a negotiation.
-            paired = [_as_state(context, context.actor_at[t.i]) for t in _conjuncts(token) if t.i in context.actor_at]
+            paired = [_as_state(context, context.actor_at[t.i]) for t in conjuncts(token) if t.i in context.actor_at]
             states = tuple(dict.fromkeys(p for p in paired if p is not None))
             if len(states) == 2:
                 return states
     return context.kb.parties
-
-
-def _conjuncts(word: Word) -> list[Word]:
-    """Return a word and the words coordinated with it, however spaCy chains them."""
-    found, stack = [], [word]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack += [c for c in current.children if c.dep_ == "conj"]
-    return found
 
 
 def _as_state(context: DocumentContext, actor_id: str) -> str | None:
@@ -339,7 +330,7 @@ def _authors(context: DocumentContext, noun: Word) -> tuple[str, ...]:
         else:
             senders = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         for sender in senders:
-            for word in _conjuncts(sender):
+            for word in conjuncts(sender):
                 if word.i in context.actor_at:
                     found.append(context.actor_at[word.i])
                 elif word.i in context.resolved_at:

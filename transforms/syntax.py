@@ -66,6 +66,16 @@ def effective_holder(token: Word, group_nouns: frozenset[str]) -> tuple[Word, st
     return token, climbed
 
 
+def conjuncts(word: Word) -> list[Word]:
+    """Return a word and the words coordinated with it, however spaCy chains them."""
+    found, stack = [], [word]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack += [c for c in current.children if c.dep_ == "conj"]
+    return found
+
+
 def ancestors_to_root(token: Word) -> list[Word]:
     """Return the token and its heads up to the root of its sentence."""
     chain = [token]

@@ -51,6 +51,8 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "other_actor_owns_cue", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "spoken_for", 0.0),
         ("Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "spoken_for", 1.0),
+        # a subject's actors are its whole coordination, which spaCy chains conjunct to conjunct
+        ("Macron, Starmer and Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "spoken_for", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "speaks_for_other", 1.0),
         ("Russia demanded that Ukraine withdraw its troops.", "Q159", "territory", "other_actor_in_content", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "between_offers", 1.0),

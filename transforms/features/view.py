@@ -10,7 +10,7 @@ from transforms.candidates import Candidate, Spread, StanceCue
 from transforms.cues import Cues
 from transforms.holders import DocumentContext
 from transforms.parse import Word
-from transforms.syntax import SUBJECT_DEPS, effective_holder, lemma, path, reversed_topic, verb_of
+from transforms.syntax import SUBJECT_DEPS, conjuncts, effective_holder, lemma, path, reversed_topic, verb_of
 
 HOLDER_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "agent", "poss", "compound", "amod", "nmod"])
 T = TypeVar("T")
@@ -166,7 +166,8 @@ class View:
     def actors_of(self, token: Word) -> set[str]:
         """Return the actors a subject word names: its mention and conjuncts, or what it was resolved to."""
         found = set()
-        for t in [token, *(c for c in token.children if c.dep_ in {"conj", "appos"})]:
+        coordinated = conjuncts(token)
+        for t in [*coordinated, *(c for word in coordinated for c in word.children if c.dep_ == "appos")]:
             if t.i in self.context.actor_at:
                 found.add(self.context.actor_at[t.i])
             elif t.i in self.context.resolved_at:
