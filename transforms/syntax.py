@@ -15,7 +15,8 @@ MODIFIER_DEPS = frozenset(["compound", "amod", "poss", "nmod", "npadvmod"])
 CONDITION_MARKS = frozenset(["if", "unless", "whether", "once", "provided", "providing", "until"])
 NEGATION_WINDOW = 3
 # Dependencies through which a topic is the object of the word above it ("halt [arms supplies, mobilization]").
-CARRIER_DEPS = frozenset(["dobj", "pobj", "prep", "conj", "compound", "appos", "nsubjpass", "attr", "nmod", "amod"])
+# Not an adjective's: the noun it qualifies is of its kind ("a humanitarian pause" is a humanitarian truce).
+CARRIER_DEPS = frozenset(["dobj", "pobj", "prep", "conj", "compound", "appos", "nsubjpass", "attr", "nmod"])
 AFTER_REVERSAL = frozenset(["relief", "removal", "lifting", "easing", "freeze", "halt", "cut", "suspension"])
 
 
@@ -76,6 +77,24 @@ def conjuncts(word: Word) -> list[Word]:
     return found
 
 
+def shares_negation(conjunct: Word) -> bool:
+    """Tell whether a coordinated verb falls under its head's negation.
+
+    "will not cede land or lift sanctions" and "will not cede land and lift sanctions" deny both;
+    "would not cede land and called for sanctions" denies only the first: the second has its own tense.
+    """
+    head = conjunct.head
+    if any(c.dep_ == "cc" and c.lower_ in {"or", "nor"} for c in conjunct.children):
+        return True
+    own = any(c.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass", "neg"} for c in conjunct.children)
+    return not own and conjunct.tag_ == head.tag_
+
+
+def denied_subject(word: Word) -> bool:
+    """Tell whether a subject denies its verb itself: "neither Kyiv nor Moscow wants a truce"."""
+    return any(c.dep_ in {"det", "preconj", "cc"} and c.lower_ in {"neither", "nor"} for c in word.children)
+
+
 def ancestors_to_root(token: Word) -> list[Word]:
     """Return the token and its heads up to the root of its sentence."""
     chain = [token]
@@ -96,10 +115,15 @@ def path(a: Word, b: Word) -> tuple[list[Word], Word, list[Word]]:
 
 
 def directly_negated(token: Word, cues: Cues) -> bool:
-    """Tell whether the word has a ``neg`` child or a negation just before it ("never accepted", "no ceasefire")."""
+    """Tell whether the word is negated: a ``neg`` child, a negation just before it ("never accepted", "no ceasefire").
+
+    A subject can deny its verb too: "neither Europe nor Ukraine will recognise".
+    """
     if any(c.dep_ == "neg" for c in token.children):
         return True
     if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+        return True
+    if any(c.dep_ in SUBJECT_DEPS and denied_subject(c) for c in token.children):
         return True
     before = token.doc[max(token.sent.start, token.i - NEGATION_WINDOW) : token.i]
     return any(t.lower_ in cues.negations and t.lower_ != "without" for t in before)
@@ -133,9 +157,14 @@ def reversed_topic(first: Word, root: Word, stop: int | None, cue_tokens: set[in
     for t in doc[max(first.sent.start, first.i - 5) : first.i]:
         if t.lower_ in {"instead", "rather"} and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in {"of", "than"}:
             return True
-    for t in doc[max(first.sent.start, first.i - 3) : first.i]:
-        if t.i not in cue_tokens and lemma(t) in cues.reversal and lemma(t) not in exempt:
-            return True
+    # A coordinated noun shares what stands before the first of the list: "halt arms supplies, mobilization".
+    lead = root
+    while lead.dep_ == "conj" and lead.pos_ not in {"VERB", "AUX"} and lead.head.i != lead.i:
+        lead = lead.head
+    for start in {first.i, min(first.i, lead.i)}:
+        for t in doc[max(first.sent.start, start - 3) : start]:
+            if t.i not in cue_tokens and lemma(t) in cues.reversal and lemma(t) not in exempt:
+                return True
     after = doc[root.i + 1 : min(root.sent.end, root.i + 2)]
     if any(lemma(t) in AFTER_REVERSAL and lemma(t) not in exempt for t in after):
         return True

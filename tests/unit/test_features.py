@@ -76,6 +76,79 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Russia demanded the withdrawal of troops from the regions.", "Q159", "territory", "path_polarity", "pro"),
         ("Washington never intended to accept a truce.", "Q30", "ceasefire", "holder_cue_negated", 1.0),
         ("Kyiv wants a truce rather than talks.", "Q212", "direct_talks", "path_polarity", "contra"),
+        # a coordinated verb with a tense of its own is out of its head's negation; one joined by "or" is not
+        ("Kyiv would not cede any land and called for tougher sanctions.", "Q212", "sanctions", "path_polarity", "pro"),
+        (
+            "Kyiv would not cede any land and called for tougher sanctions.",
+            "Q212",
+            "territory",
+            "path_polarity",
+            "contra",
+        ),
+        ("Russia will not withdraw its troops or accept a ceasefire.", "Q159", "ceasefire", "path_polarity", "contra"),
+        # wanting or being ready to do something passes the stance of what is done
+        ("Russia is seeking to delay a ceasefire.", "Q159", "ceasefire", "holder_cue_class", "opposes"),
+        ("Russia is seeking to delay a ceasefire.", "Q159", "ceasefire", "path_polarity", "contra"),
+        ("Russia is seeking a ceasefire.", "Q159", "ceasefire", "path_polarity", "pro"),
+        (
+            "Russia demanded that NATO rule out membership for Ukraine.",
+            "Q159",
+            "nato_membership",
+            "path_polarity",
+            "contra",
+        ),
+        # a subject may deny its verb ("neither … nor"), however far from it
+        (
+            "Neither Europe nor Ukraine will legally recognise occupied land as Russian.",
+            "Q212",
+            "territory",
+            "path_polarity",
+            "contra",
+        ),
+        # a topic that qualifies a reversal noun is not reversed by it ("a humanitarian pause")
+        ("Moscow offered a humanitarian pause.", "Q159", "humanitarian", "topic_reversed", 0.0),
+        ("The Kremlin ignored the ceasefire proposal.", "Q159", "ceasefire", "path_polarity", "contra"),
+        (
+            "Washington has been reticent about security guarantees.",
+            "Q30",
+            "security_guarantees",
+            "path_polarity",
+            "contra",
+        ),
+        # what the holder says while doing something else is its stance; what it says as the means of an act is not
+        (
+            "Starmer condemned the attacks on Kyiv, saying Putin must agree to a ceasefire.",
+            "keir_starmer",
+            "ceasefire",
+            "path_polarity",
+            "pro",
+        ),
+        (
+            "Zelensky pushed back by noting that any territorial change must be approved in a referendum.",
+            "Q3881739",
+            "territory",
+            "path_polarity",
+            "contra",
+        ),
+        # a list shares the stance and the reversal of its first member (whatever the parser made of "halt")
+        (
+            "Putin demanded that Ukraine halt arms supplies, military mobilization and troop training.",
+            "Q7747",
+            "mobilization",
+            "holder_cue_class",
+            "demands",
+        ),
+        (
+            "Putin demanded that Ukraine halt arms supplies, military mobilization and troop training.",
+            "Q7747",
+            "mobilization",
+            "path_polarity",
+            "contra",
+        ),
+        # a threat to leave the talks is against them; a threat of sanctions is for them
+        ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "path_polarity", "contra"),
+        ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "rule_polarity", "contra"),
+        ("Washington threatened new sanctions.", "Q30", "sanctions", "path_polarity", "pro"),
         ("Kyiv insisted on a ceasefire.", "Q212", "ceasefire", "gov_class", "demands"),
         # a cue is matched by its lemma: "hoped" is "hope" (spaCy 3.8.8 and later read it as "hop")
         ("Kyiv hoped for a ceasefire.", "Q212", "ceasefire", "gov_class", "supports"),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from transforms.candidates import StanceCue
 from transforms.cues import CUE_CLASSES as CLASSES
 from transforms.cues import NEGATED_STANCE, STANCE_OF_CLASS, stance_polarity
 from transforms.features.registry import CUE_CLASSES, POS, feature
 from transforms.features.topic import topic_negated, topic_reversed
 from transforms.features.view import View
-from transforms.syntax import hypothetical, lemma, modal, negated, past
+from transforms.syntax import hypothetical, lemma, modal, negated, past, shares_negation
 
 
 @feature("gov_class", CUE_CLASSES)
@@ -104,9 +105,14 @@ def holder_cue_negated(v: View) -> float:
 def path_polarity(v: View) -> str:
     """Return the polarity read along the holder's path: its stance word, every negation up to it, a reversed topic."""
     cue = v.holder_cue
-    polarity = stance_polarity(cue.stance) if cue is not None else "pro"
+    polarity = cue_polarity(v, cue) if cue is not None else "pro"
     stop = v.attach if v.attach is not None else len(v.chain) - 1
     part = v.chain[: stop + 1]
+    # A coordinated verb starts a branch of its own: its head's negation is not the holder's stance on it.
+    for index, token in enumerate(part[:-1]):
+        if token.dep_ == "conj" and token.pos_ in {"VERB", "AUX"} and not shares_negation(token):
+            part = part[: index + 1]
+            break
     # A phrase that says its negation ("no intention of", "will not") is not negated a second time.
     spoken = set(cue.tokens) if cue is not None and len(cue.tokens) > 1 else set()
     negated_words = {
@@ -126,11 +132,21 @@ def rule_polarity(v: View) -> str:
     cue = v.governing
     if cue is None:
         return "none"
-    stance = NEGATED_STANCE[cue.stance] if negated(cue.token, v.cues) else cue.stance
-    polarity = stance_polarity(stance)
+    polarity = cue_polarity(v, cue)
+    if cue.stance != "threatens" and negated(cue.token, v.cues):  # a threat denied is still read by its outcome
+        polarity = "contra" if polarity == "pro" else "pro"
     if topic_reversed(v) or topic_negated(v):
         polarity = "contra" if polarity == "pro" else "pro"
     return polarity
+
+
+def cue_polarity(v: View, cue: StanceCue) -> str:
+    """Return the polarity a stance cue says of the topic below it: a threat to leave is against it."""
+    if cue.stance == "threatens":
+        doc = v.context.doc
+        phrase = tuple(lemma(doc[i]) for i in sorted(cue.tokens))
+        return "contra" if phrase in v.cues.leaving_threats else "pro"
+    return stance_polarity(cue.stance)
 
 
 def rule_stance(view: View, polarity: str) -> str:

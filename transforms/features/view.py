@@ -12,6 +12,8 @@ from transforms.holders import DocumentContext
 from transforms.parse import Word
 from transforms.syntax import SUBJECT_DEPS, conjuncts, effective_holder, lemma, path, reversed_topic, verb_of
 
+# Stances that pass to a stance verb they govern: wanting, offering or agreeing to do something.
+CARRIERS = frozenset(["supports", "offers", "accepts", "demands", "proposes"])
 HOLDER_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "agent", "poss", "compound", "amod", "nmod"])
 T = TypeVar("T")
 
@@ -98,9 +100,9 @@ class View:
         """Return the stance word that says the holder's stance on the topic.
 
         Hanging on the topic's chain, the holder's stance is the highest stance word between the topic and
-        the holder's own word, a coordinated verb starting a branch of its own ("demands X and refuses Y");
-        a copula lends its predicate ("is unacceptable"). Off the chain, it is the first stance word on the
-        holder's way up ("a key demand by Kyiv").
+        the holder's own word, a coordinated verb or a verb of saying starting a branch of its own ("demands X
+        and refuses Y"); a copula lends its predicate ("is unacceptable"). Off the chain, it is the first
+        stance word on the holder's way up ("a key demand by Kyiv").
         """
         hit = self.candidate.hit
         if self.attach is None and self.path is not None:
@@ -112,14 +114,27 @@ class View:
             return None
         part = self.chain[: self.attach + 1] if self.attach is not None else self.chain
         for index, token in enumerate(part[:-1]):
-            if token.dep_ == "conj":
+            # A speech verb below the holder's word reports what the holder says: "condemned the attacks,
+            # saying Putin must agree to a ceasefire" is for the ceasefire, whatever the holder condemned. Not
+            # one that is only the means of the holder's act: "pushed back by noting that …" rejects.
+            verb = token.pos_ in {"VERB", "AUX"}
+            if (verb and token.dep_ == "conj") or (self.word_class(token) == "speech" and token.dep_ == "advcl"):
                 part = part[: index + 1]
                 break
         found = [c for c in (self.cue_at(t) for t in part if not hit.start <= t.i < hit.end) if c is not None]
         if not found and self.attach == 0 and self.topic_root.pos_ == "VERB":
             # The holder does the topic itself ("Moscow won't end the war"): the act is its stance.
             return StanceCue(self.topic_root, "accepts", frozenset([self.topic_root.i]))
-        return found[-1] if found else None
+        # A favourable word whose complement is another stance only carries it: "seeking to delay a truce"
+        # opposes the truce, "ready to walk away from the talks" threatens them, "demanded that NATO rule out
+        # membership" opposes membership.
+        found = list(dict.fromkeys(found))  # a copula lends the cue its predicate already gave
+        top = len(found) - 1
+        while top > 0 and found[top].stance in CARRIERS and found[top - 1].token.dep_ in {"xcomp", "ccomp"}:
+            if found[top - 1].token.head.i != found[top].token.i:
+                break
+            top -= 1
+        return found[top] if found else None
 
     def cue_at(self, token: Word) -> StanceCue | None:
         """Return the stance cue a chain word carries: itself, or its predicate ("is unacceptable")."""
