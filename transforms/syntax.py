@@ -146,14 +146,21 @@ def negated(token: Word, cues: Cues) -> bool:
     return False
 
 
-def reversed_topic(first: Word, root: Word, stop: int | None, cue_tokens: set[int], cues: Cues, topic: str) -> bool:
+def reversed_topic(
+    words: list[Word], root: Word, stop: int | None, cue_tokens: set[int], cues: Cues, topic: str, own: bool = True
+) -> bool:
     """Whether the topic is what someone wants stopped: "an end to X", "X relief", "halt X and Y", "X be lifted".
 
-    Reads the words just before the topic and the topic's heads up to the stance word (``stop``);
-    a word that is itself the topic's substance ("a reduction of the army" for demilitarization) is no reversal.
+    Reads the topic's own words ("the easing of sanctions", "withdraw from the process"), the words just
+    before it and its heads up to the stance word (``stop``); a word that is itself the topic's substance
+    ("a reduction of the army" for demilitarization, "an asset freeze" for sanctions) is no reversal.
+    ``own``: the words name this topic; a derived topic (mediation of a truce) borrows another's.
     """
+    first = words[0]
     doc = first.doc
     exempt = cues.reversal_exempt.get(topic, frozenset())
+    if own and any(lemma(t) in cues.reversal and lemma(t) not in exempt for t in words):
+        return True
     for t in doc[max(first.sent.start, first.i - 5) : first.i]:
         if t.lower_ in {"instead", "rather"} and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in {"of", "than"}:
             return True

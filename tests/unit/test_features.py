@@ -145,6 +145,22 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "path_polarity",
             "contra",
         ),
+        # a phrase that says its own negation is not negated again by its parts ("is not prepared to")
+        (
+            "Kyiv insists on a ceasefire and is not prepared to discuss territorial concessions.",
+            "Q212",
+            "territory",
+            "path_polarity",
+            "contra",
+        ),
+        # a topic's own words may reverse it; an asset freeze or a price cap is a sanction itself
+        ("Washington withdrew from the peace process in April.", "Q30", "mediation", "path_polarity", "contra"),
+        ("Russia called for the easing of sanctions.", "Q159", "sanctions", "path_polarity", "contra"),
+        ("Moscow demanded a NATO ban for Ukraine.", "Q159", "nato_membership", "path_polarity", "contra"),
+        ("The EU agreed an asset freeze on Russian banks.", "Q458", "sanctions", "path_polarity", "pro"),
+        # a threat to do something takes the stance of what it would do
+        ("Hungary threatened to veto the sanctions.", "Q28", "sanctions", "path_polarity", "contra"),
+        ("Washington threatened to exit the talks.", "Q30", "direct_talks", "path_polarity", "contra"),
         # a threat to leave the talks is against them; a threat of sanctions is for them
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "path_polarity", "contra"),
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "rule_polarity", "contra"),

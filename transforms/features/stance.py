@@ -118,7 +118,8 @@ def path_polarity(v: View) -> str:
     negated_words = {
         t.i
         for t in part
-        if t.i not in spoken and any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in t.children)
+        if t.i not in spoken
+        and any((c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no")) and c.i not in spoken for c in t.children)
     }
     if cue is not None and not spoken and negated(cue.token, v.cues):
         negated_words.add(cue.token.i)

@@ -12,8 +12,9 @@ from transforms.holders import DocumentContext
 from transforms.parse import Word
 from transforms.syntax import SUBJECT_DEPS, conjuncts, effective_holder, lemma, path, reversed_topic, verb_of
 
-# Stances that pass to a stance verb they govern: wanting, offering or agreeing to do something.
-CARRIERS = frozenset(["supports", "offers", "accepts", "demands", "proposes"])
+# Stances that pass to a stance verb they govern: wanting, offering, agreeing or threatening to do something
+# ("threatened to veto the sanctions" is against them).
+CARRIERS = frozenset(["supports", "offers", "accepts", "demands", "proposes", "threatens"])
 HOLDER_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "agent", "poss", "compound", "amod", "nmod"])
 T = TypeVar("T")
 
@@ -156,7 +157,9 @@ class View:
         hit = self.candidate.hit
         stop = self.holder_cue.token.i if self.holder_cue is not None else None
         cue_tokens = self.candidate.sentence.cue_tokens
-        return reversed_topic(self.context.doc[hit.start], self.topic_root, stop, cue_tokens, self.cues, hit.topic)
+        words = self.context.doc[hit.start : hit.end]
+        own = self.candidate.kind != "derived"
+        return reversed_topic(words, self.topic_root, stop, cue_tokens, self.cues, hit.topic, own)
 
     @cached_property
     def chain(self) -> list[Word]:
