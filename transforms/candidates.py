@@ -27,7 +27,7 @@ from transforms.topics import PhraseIndex, TopicHit, find_topics, token_keys
 MEDIATED_TOPICS = frozenset(["direct_talks", "leaders_meeting", "ceasefire", "pow_exchange", "humanitarian"])
 LEADER_WORDS = frozenset(["leader", "president", "head"])
 # Stances that tell another actor what to do: whom they are aimed at holds nothing by them.
-DIRECTIVE_STANCES = frozenset(["demands", "proposes"])
+DIRECTIVE_STANCES = frozenset(["demands", "proposes", "supports"])
 
 
 @dataclass(frozen=True)
@@ -226,22 +226,25 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
 def _directed(sentence: Sentence, word: Word) -> bool:
     """Tell whether a word names whom another actor's demand or proposal is aimed at, not a holder.
 
-    "Russia demanded that Ukraine withdraw", "Moscow urged Kyiv to cede": Ukraine is told what to do and
-    states nothing. The demanded clause is in the bare subjunctive ("withdraw", not "withdrew" or "would
-    withdraw"), or an infinitive whose doer is the demand's object; "Medinsky demanded that the talks
-    continue" has no other actor, and "Peskov insisted that Russia was ready" reports Russia's own stance.
+    "Russia demanded that Ukraine withdraw", "Moscow urged Kyiv to cede", "called on Kyiv to accept", "the
+    draft calls for Ukraine to hold elections": Ukraine is told what to do and states nothing. The demanded
+    clause is in the bare subjunctive ("withdraw", not "withdrew" or "would withdraw"), or an infinitive
+    whose doer is the demand's object; "Medinsky demanded that the talks continue" has no other actor, and
+    "Peskov insisted that Russia was ready" reports Russia's own stance.
     """
     while word.dep_ == "conj" and word.head is not word:
         word = word.head
-    if word.dep_ == "nsubj":
+    if word.dep_ == "nsubj" and _for_infinitive(word.head):
+        governor = word.head.head  # "calls for Ukraine to hold elections"
+    elif word.dep_ == "nsubj":
         clause = word.head
         # The tagger reads "that Kyiv cede" as a present (VBP): with a name, a singular, it is the subjunctive.
         bare = clause.tag_ == "VB" or (clause.tag_ == "VBP" and word.tag_ in {"NN", "NNP", "NNPS"})
         if not bare or clause.dep_ != "ccomp" or any(c.dep_ in {"aux", "auxpass"} for c in clause.children):
             return False
         governor = clause.head
-    elif word.dep_ == "dobj":
-        governor = word.head
+    elif word.dep_ == "dobj" or (word.dep_ == "pobj" and word.head.lower_ in {"on", "upon"}):
+        governor = word.head if word.dep_ == "dobj" else word.head.head  # "urged Kyiv to", "called on Kyiv to"
         if not any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in governor.children):
             return False
     else:
@@ -249,7 +252,18 @@ def _directed(sentence: Sentence, word: Word) -> bool:
     cue = sentence.cue_by_token.get(governor.i)
     if cue is None or cue.stance not in DIRECTIVE_STANCES:
         return False
-    return any(c.dep_ in {"nsubj", "nsubjpass"} and c.i != word.i for c in governor.children)
+    # "for Ukraine to hold elections" names whom it asks even when the asker is a document ("the draft calls").
+    return _for_infinitive(word.head) or any(
+        c.dep_ in {"nsubj", "nsubjpass"} and c.i != word.i for c in governor.children
+    )
+
+
+def _for_infinitive(clause: Word) -> bool:
+    """Tell whether a clause is a "for … to" infinitive ("for Ukraine to hold elections")."""
+    children = clause.children
+    return any(c.dep_ == "mark" and c.lower_ == "for" for c in children) and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in children
+    )
 
 
 def _closeness(candidate: Candidate) -> tuple[int, int, int, int]:

@@ -145,6 +145,9 @@ def test_analysis_is_marked_where_aims_are_read() -> None:
         ("Moscow demanded that Kyiv cede the rest of Donetsk before any truce.", "Q159", "Q212"),
         ("Washington urged Kyiv and Moscow to stop fighting along the current front line.", None, "Q212"),
         ("The Kremlin has proposed that Ukraine withdraw from Kherson in exchange for a ceasefire.", "Q159", "Q212"),
+        ("Moscow's draft calls for Ukraine to hold new elections and to shrink its army.", None, "Q212"),
+        ("Trump called on Kyiv to accept the deal on territory.", "Q22686", "Q212"),
+        ("Russia wants Ukraine to give up its bid to join NATO.", "Q159", "Q212"),
     ],
 )
 def test_whom_a_demand_is_aimed_at_holds_no_position_by_it(text: str, holder: str | None, target: str) -> None:
