@@ -128,7 +128,11 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
     phrases += [(words(p), stance) for stance, entries in data["stance_phrases"].items() for p in entries]
 
     def listed(name: str) -> frozenset[str]:
-        return frozenset(str(w).lower() for w in data[name])
+        # YAML reads a bare no, yes, on or off as a boolean: a cue list must say "no" in quotes.
+        odd = [w for w in data[name] if not isinstance(w, str)]
+        if odd:
+            raise ValueError(f"{path}: {name} has entries that are not words: {odd} (quote them)")
+        return frozenset(w.lower() for w in data[name])
 
     return Cues(
         verbs=single["stance_verbs"],

@@ -29,7 +29,10 @@ def stance_of(token: Word, cues: Cues) -> str | None:
     """Return the stance class a single word names, by its part of speech."""
     word = lemma(token)
     if token.pos_ in {"VERB", "AUX"}:
-        return cues.verbs.get(word)
+        stance = cues.verbs.get(word)
+        if stance == "opposes" and word in cues.speech and any(c.dep_ == "ccomp" for c in token.children):
+            return None  # "warned that relief was not on the table" reports; "warned against a truce" opposes
+        return stance
     if token.pos_ in {"NOUN", "PROPN"}:
         return cues.nouns.get(word) or cues.nouns.get(token.lower_)
     if token.pos_ == "ADJ":

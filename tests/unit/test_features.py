@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -161,6 +162,25 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # a threat to do something takes the stance of what it would do
         ("Hungary threatened to veto the sanctions.", "Q28", "sanctions", "path_polarity", "contra"),
         ("Washington threatened to exit the talks.", "Q30", "direct_talks", "path_polarity", "contra"),
+        # one negation is read once, and a phrase without one of its own is negated as a word is
+        ('"We are not against a ceasefire as such," Medinsky said.', "Q1370425", "ceasefire", "path_polarity", "pro"),
+        (
+            "Washington had not given up on a summit between the presidents.",
+            "Q30",
+            "leaders_meeting",
+            "path_polarity",
+            "pro",
+        ),
+        ("The Kremlin said no one could guarantee a ceasefire.", "Q159", "ceasefire", "path_polarity", "contra"),
+        # "warn that" reports, "warn against" opposes
+        ("Rubio warned against a premature ceasefire.", "Q324546", "ceasefire", "path_polarity", "contra"),
+        (
+            "Rubio warned that sanctions relief was not on the table.",
+            "Q324546",
+            "sanctions",
+            "holder_cue_class",
+            "none",
+        ),
         # a threat to leave the talks is against them; a threat of sanctions is for them
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "path_polarity", "contra"),
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "rule_polarity", "contra"),
@@ -260,3 +280,14 @@ def test_features_never_see_document_names() -> None:
     b = [FEATURES[n](v) for v, _ in views for n in FEATURES]
     assert a == b
     assert load_kb().actors["Q212"].name == "Ukraine"
+
+
+def test_every_cue_list_reads_its_words_as_words(tmp_path: Path) -> None:
+    from transforms.cues import CUES_PATH, load_cues
+
+    assert "no" in load_cues().negations
+    # YAML reads a bare `no` as false: the loader refuses it rather than read "false" as a negation.
+    broken = tmp_path / "cues.yaml"
+    broken.write_text(CUES_PATH.read_text(encoding="utf-8").replace('"no", nor', "no, nor"), encoding="utf-8")
+    with pytest.raises(ValueError, match="negations"):
+        load_cues(broken)

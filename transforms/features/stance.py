@@ -8,7 +8,7 @@ from transforms.cues import NEGATED_STANCE, STANCE_OF_CLASS, stance_polarity
 from transforms.features.registry import CUE_CLASSES, POS, feature
 from transforms.features.topic import topic_negated, topic_reversed
 from transforms.features.view import View
-from transforms.syntax import hypothetical, lemma, modal, negated, past, shares_negation
+from transforms.syntax import NEGATION_WINDOW, hypothetical, lemma, modal, negated, past, shares_negation
 
 
 @feature("gov_class", CUE_CLASSES)
@@ -113,8 +113,11 @@ def path_polarity(v: View) -> str:
         if token.dep_ == "conj" and token.pos_ in {"VERB", "AUX"} and not shares_negation(token):
             part = part[: index + 1]
             break
-    # A phrase that says its negation ("no intention of", "will not") is not negated a second time.
-    spoken = set(cue.tokens) if cue is not None and len(cue.tokens) > 1 else set()
+    # A phrase that says its negation ("no intention of", "will not") is not negated a second time; one that
+    # does not is negated as a word is ("had not given up on").
+    doc = v.context.doc
+    says_negation = cue is not None and any(doc[i].lower_ in v.cues.negations for i in cue.tokens)
+    spoken = set(cue.tokens) if cue is not None and len(cue.tokens) > 1 and says_negation else set()
     negated_words = {
         t.i
         for t in part
@@ -122,7 +125,11 @@ def path_polarity(v: View) -> str:
         and any((c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no")) and c.i not in spoken for c in t.children)
     }
     if cue is not None and not spoken and negated(cue.token, v.cues):
-        negated_words.add(cue.token.i)
+        # One "not" is read once: in "we are not against a truce" it hangs on "are" and stands before "against".
+        counted = {c.i for i in negated_words for c in doc[i].children if c.dep_ in {"neg", "det"}}
+        before = set(range(max(cue.token.sent.start, cue.token.i - NEGATION_WINDOW), cue.token.i))
+        if not counted & before:
+            negated_words.add(cue.token.i)
     flips = len(negated_words) + sum(1 for t in part if t.lower_ == "without") + int(bool(topic_reversed(v)))
     return polarity if flips % 2 == 0 else ("contra" if polarity == "pro" else "pro")
 
