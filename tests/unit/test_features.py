@@ -172,6 +172,7 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "pro",
         ),
         ("The Kremlin said no one could guarantee a ceasefire.", "Q159", "ceasefire", "path_polarity", "contra"),
+        ("Putin proposed negotiations without a ceasefire.", "Q7747", "ceasefire", "path_polarity", "contra"),
         # "warn that" reports, "warn against" opposes
         ("Rubio warned against a premature ceasefire.", "Q324546", "ceasefire", "path_polarity", "contra"),
         (
