@@ -253,9 +253,13 @@ def _directed(sentence: Sentence, word: Word) -> bool:
     if cue is None or cue.stance not in DIRECTIVE_STANCES:
         return False
     # "for Ukraine to hold elections" names whom it asks even when the asker is a document ("the draft calls").
-    return _for_infinitive(word.head) or any(
-        c.dep_ in {"nsubj", "nsubjpass"} and c.i != word.i for c in governor.children
-    )
+    if _for_infinitive(word.head):
+        return True
+    # The asker may be the subject of a verb the demand is coordinated with ("accepted … but insisted that").
+    askers = [governor]
+    while askers[-1].dep_ == "conj" and askers[-1].head.i != askers[-1].i:
+        askers.append(askers[-1].head)
+    return any(c.dep_ in {"nsubj", "nsubjpass"} and c.i != word.i for verb in askers for c in verb.children)
 
 
 def _for_infinitive(clause: Word) -> bool:

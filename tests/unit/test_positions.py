@@ -148,6 +148,7 @@ def test_analysis_is_marked_where_aims_are_read() -> None:
         ("Moscow's draft calls for Ukraine to hold new elections and to shrink its army.", None, "Q212"),
         ("Trump called on Kyiv to accept the deal on territory.", "Q22686", "Q212"),
         ("Russia wants Ukraine to give up its bid to join NATO.", "Q159", "Q212"),
+        ("Zelensky accepted the plan but insisted that Russia first agree to a truce.", "Q3881739", "Q159"),
     ],
 )
 def test_whom_a_demand_is_aimed_at_holds_no_position_by_it(text: str, holder: str | None, target: str) -> None:
