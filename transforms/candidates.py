@@ -26,7 +26,7 @@ from transforms.topics import PhraseIndex, TopicHit, find_topics, token_keys
 # Talks, a truce, a swap or aid named beside a third party may be that party's mediation.
 MEDIATED_TOPICS = frozenset(["direct_talks", "leaders_meeting", "ceasefire", "pow_exchange", "humanitarian"])
 LEADER_WORDS = frozenset(["leader", "president", "head"])
-# Stances that tell another actor what to do: whom they are aimed at holds nothing by them.
+# Stances that tell or want another actor to do something: whom they are aimed at holds nothing by them.
 DIRECTIVE_STANCES = frozenset(["demands", "proposes", "supports"])
 
 
