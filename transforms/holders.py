@@ -75,6 +75,11 @@ class DocumentContext:
         """How many tokens of the document name each actor."""
         return Counter(self.actor_at.values())
 
+    @functools.cached_property
+    def leaders(self) -> frozenset[str]:
+        """Who led a state or government on the article's date."""
+        return frozenset(self.kb.office_holders("leader", None, self.day))
+
     def is_person(self, actor_id: str) -> bool:
         """Tell whether an actor is a person (in the knowledge base, or a titled person given a slug)."""
         actor = self.kb.actors.get(actor_id)

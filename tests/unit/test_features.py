@@ -55,6 +55,11 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # a subject's actors are its whole coordination, which spaCy chains conjunct to conjunct
         ("Macron, Starmer and Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "spoken_for", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "speaks_for_other", 1.0),
+        # a leader speaks for the state: annotators give "Zelensky said Ukraine is ready" to Ukraine
+        ("Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "spoken_for_by_leader", 1.0),
+        ("Peskov said Russia is ready for talks.", "Q159", "direct_talks", "spoken_for_by_leader", 0.0),
+        ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "holder_is_leader", 1.0),
+        ("Peskov said Russia is ready for talks.", "dmitry_peskov", "direct_talks", "holder_is_leader", 0.0),
         ("Russia demanded that Ukraine withdraw its troops.", "Q159", "territory", "other_actor_in_content", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "between_offers", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "above_speech", 1.0),

@@ -160,6 +160,26 @@ def spoken_for(v: View) -> float:
     return float(side is not None and any(a != v.candidate.actor_id and _side(v, a) == side for a in speakers))
 
 
+@feature("spoken_for_by_leader")
+def spoken_for_by_leader(v: View) -> float:
+    """Tell whether the holder is a state its own leader reports ("Zelensky said Ukraine is ready").
+
+    Annotators give such a sentence to the state; a spokesman's report they give to the spokesman.
+    """
+    if v.attach is None:
+        return 0.0
+    side = _side(v, v.candidate.actor_id)
+    speakers = {
+        a
+        for t in v.chain[v.attach + 1 :]
+        if v.word_class(t) == "speech"
+        for c in t.children
+        if c.dep_ in SUBJECT_DEPS
+        for a in v.actors_of(c)
+    }
+    return float(side is not None and any(a in v.context.leaders and _side(v, a) == side for a in speakers))
+
+
 def _side(v: View, actor_id: str) -> str | None:
     actor = v.context.kb.actors.get(actor_id)
     if actor is None:

@@ -146,3 +146,9 @@ def token_distance(v: View) -> float:
     """Return the distance in words between the holder and the topic (99: no word)."""
     token = v.holder_token
     return float(abs(token.i - v.candidate.hit.start)) if token is not None else 99.0
+
+
+@feature("holder_is_leader")
+def holder_is_leader(v: View) -> float:
+    """Tell whether the holder led a state or government on the article's date (a leader speaks for it)."""
+    return float(v.candidate.actor_id in v.context.leaders)
