@@ -52,6 +52,15 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "other_actor_owns_cue", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "spoken_for", 0.0),
         ("Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "spoken_for", 1.0),
+        # a relative pronoun's actor is what its clause qualifies: Brazil, not China, urges the freeze
+        (
+            "Beijing's call for a peace conference won support from Brazil, which also urged both parties to "
+            "freeze the front line.",
+            "Q148",
+            "ceasefire",
+            "other_actor_owns_cue",
+            1.0,
+        ),
         # a subject's actors are its whole coordination, which spaCy chains conjunct to conjunct
         ("Macron, Starmer and Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "spoken_for", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "speaks_for_other", 1.0),

@@ -184,6 +184,8 @@ class View:
     def actors_of(self, token: Word) -> set[str]:
         """Return the actors a subject word names: its mention and conjuncts, or what it was resolved to."""
         found = set()
+        if token.lower_ in {"which", "who", "that"} and token.head.dep_ == "relcl" and token.head.head.i != token.i:
+            token = token.head.head  # "Brazil, which urged …": the clause's subject is what it qualifies
         coordinated = conjuncts(token)
         for t in [*coordinated, *(c for word in coordinated for c in word.children if c.dep_ == "appos")]:
             if t.i in self.context.actor_at:
