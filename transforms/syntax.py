@@ -17,6 +17,28 @@ NEGATION_WINDOW = 3
 # Dependencies through which a topic is the object of the word above it ("halt [arms supplies, mobilization]").
 # Not an adjective's: the noun it qualifies is of its kind ("a humanitarian pause" is a humanitarian truce).
 CARRIER_DEPS = frozenset(["dobj", "pobj", "prep", "conj", "compound", "appos", "nsubjpass", "attr", "nmod"])
+# Prepositions of time and circumstance: what hangs on a word through them is its adjunct, not its object.
+ADJUNCT_PREPOSITIONS = frozenset(
+    [
+        "as",
+        "after",
+        "during",
+        "in",
+        "at",
+        "before",
+        "since",
+        "amid",
+        "following",
+        "despite",
+        "ahead",
+        "like",
+        "under",
+        "within",
+        "throughout",
+        "upon",
+    ]
+)
+KEEP_OUT = frozenset(["stay", "keep", "remain", "leave", "be"])
 AFTER_REVERSAL = frozenset(["relief", "removal", "lifting", "easing", "freeze", "halt", "cut", "suspension"])
 
 
@@ -166,6 +188,9 @@ def reversed_topic(
         return True
     for t in doc[max(first.sent.start, first.i - 5) : first.i]:
         if t.lower_ in {"instead", "rather"} and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in {"of", "than"}:
+            return True
+        # "stay out of NATO", "keep Ukraine out of the alliance" (not "coming out of the talks")
+        if t.lower_ == "out" and lemma(t.head) in KEEP_OUT and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of":
             return True
     # A coordinated noun shares what stands before the first of the list: "halt arms supplies, mobilization".
     lead = root

@@ -196,6 +196,16 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "holder_cue_class",
             "none",
         ),
+        # ... but not to a topic that is only its adjunct: the truce comes after the withdrawal Putin demands
+        (
+            "The Russian president demanded that Kyiv withdraw its forces from the four regions before any truce.",
+            "Q7747",
+            "ceasefire",
+            "path_polarity",
+            "pro",
+        ),
+        ("Russia wants to keep Ukraine out of the alliance.", "Q159", "nato_membership", "path_polarity", "contra"),
+        ("Kyiv threatened to pull out of the talks.", "Q212", "direct_talks", "path_polarity", "contra"),
         # a threat to leave the talks is against them; a threat of sanctions is for them
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "path_polarity", "contra"),
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "rule_polarity", "contra"),

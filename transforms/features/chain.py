@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from transforms.features.registry import ADJUNCT_PREPOSITIONS, PATH_DEPS, POS, WORD_CLASSES, feature
+from transforms.features.registry import PATH_DEPS, POS, WORD_CLASSES, feature
 from transforms.features.view import View
-from transforms.syntax import SUBJECT_DEPS, lemma, modal, negated, past, verb_of
+from transforms.syntax import ADJUNCT_PREPOSITIONS, SUBJECT_DEPS, lemma, modal, negated, past, verb_of
 
 
 @feature("path_up")

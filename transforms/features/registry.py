@@ -30,26 +30,6 @@ KINDS = ("strong", "weak", "derived")
 PATH_DEPS = ("ccomp", "xcomp", "advcl", "relcl", "conj", "acl", "prep", "dobj", "pobj", "agent", "pcomp", "acomp")
 CUE_CLASSES = (*CLASSES, "none")
 WORD_CLASSES = (*CLASSES, "speech", "none")
-ADJUNCT_PREPOSITIONS = frozenset(
-    [
-        "as",
-        "after",
-        "during",
-        "in",
-        "at",
-        "before",
-        "since",
-        "amid",
-        "following",
-        "despite",
-        "ahead",
-        "like",
-        "under",
-        "within",
-        "throughout",
-        "upon",
-    ]
-)
 HOLDER_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "agent", "poss", "compound", "amod", "nmod"])
 
 

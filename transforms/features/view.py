@@ -10,7 +10,16 @@ from transforms.candidates import Candidate, Spread, StanceCue
 from transforms.cues import Cues
 from transforms.holders import DocumentContext
 from transforms.parse import Word
-from transforms.syntax import SUBJECT_DEPS, conjuncts, effective_holder, lemma, path, reversed_topic, verb_of
+from transforms.syntax import (
+    ADJUNCT_PREPOSITIONS,
+    SUBJECT_DEPS,
+    conjuncts,
+    effective_holder,
+    lemma,
+    path,
+    reversed_topic,
+    verb_of,
+)
 
 # Stances that pass to a stance verb they govern: wanting, offering, agreeing or threatening to do something
 # ("threatened to veto the sanctions" is against them).
@@ -132,10 +141,19 @@ class View:
         found = list(dict.fromkeys(found))  # a copula lends the cue its predicate already gave
         top = len(found) - 1
         while top > 0 and found[top].stance in CARRIERS and found[top - 1].token.dep_ in {"xcomp", "ccomp"}:
-            if found[top - 1].token.head.i != found[top].token.i:
+            if found[top - 1].token.head.i != found[top].token.i or self._adjunct_below(found[top - 1].token):
                 break
             top -= 1
         return found[top] if found else None
+
+    def _adjunct_below(self, word: Word) -> bool:
+        """Tell whether the topic hangs on a word only as its adjunct ("withdraw … before any truce")."""
+        for token in self.chain:
+            if token.i == word.i:
+                return False
+            if token.dep_ == "prep" and lemma(token) in ADJUNCT_PREPOSITIONS:
+                return True
+        return False
 
     def cue_at(self, token: Word) -> StanceCue | None:
         """Return the stance cue a chain word carries: itself, or its predicate ("is unacceptable")."""
