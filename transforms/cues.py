@@ -165,15 +165,16 @@ def topic_pairs(path: Path = TOPIC_CUES_PATH) -> dict[tuple[str, str], str]:
 
 @functools.cache
 def topic_cues(path: Path = TOPIC_CUES_PATH) -> tuple[TopicCue, ...]:
-    """Every topic cue: the taxonomy's own (strong) and the data file's strong and weak ones."""
+    """Every topic cue: the taxonomy's own (strong unless the data file lists it as weak) and the data file's."""
     taxonomy = yaml.safe_load(TAXONOMY_PATH.read_text(encoding="utf-8"))
     extra = yaml.safe_load(path.read_text(encoding="utf-8"))
     found: dict[tuple[Phrase, str], bool] = {}
     for topic, spec in taxonomy["topics"].items():
         if topic not in extra:
             raise ValueError(f"{path}: no cues for topic {topic}")
+        weak = {words(p) for p in (extra.get(topic) or {}).get("weak") or []}
         for phrase in spec.get("cues", []):
-            found[(words(phrase), topic)] = True
+            found[(words(phrase), topic)] = words(phrase) not in weak
         for strength in ("strong", "weak"):
             for phrase in (extra.get(topic) or {}).get(strength) or []:
                 found.setdefault((words(phrase), topic), strength == "strong")

@@ -42,3 +42,9 @@ def test_a_place_named_as_a_cue_is_the_venue_of_another_topic() -> None:
 
 def test_a_weak_cue_is_marked_weak() -> None:
     assert ("pow_exchange", False) in _topics("The release was delayed again.")
+
+
+def test_a_taxonomy_cue_the_data_file_lists_as_weak_is_weak() -> None:
+    # The taxonomy names NATO as a cue of membership; alone, the word is as often the alliance's people.
+    assert ("nato_membership", False) in _topics("NATO representatives were not invited.")
+    assert ("nato_membership", True) in _topics("Kyiv still seeks NATO membership.")
