@@ -48,3 +48,17 @@ def test_a_taxonomy_cue_the_data_file_lists_as_weak_is_weak() -> None:
     # The taxonomy names NATO as a cue of membership; alone, the word is as often the alliance's people.
     assert ("nato_membership", False) in _topics("NATO representatives were not invited.")
     assert ("nato_membership", True) in _topics("Kyiv still seeks NATO membership.")
+
+
+def test_no_cue_is_listed_both_strong_and_weak() -> None:
+    import yaml
+
+    from transforms.cues import TOPIC_CUES_PATH, words
+
+    data = yaml.safe_load(TOPIC_CUES_PATH.read_text(encoding="utf-8"))
+    for topic, spec in data.items():
+        if topic == "pairs" or not isinstance(spec, dict):
+            continue
+        strong = {words(p) for p in spec.get("strong") or []}
+        weak = {words(p) for p in spec.get("weak") or []}
+        assert not strong & weak, (topic, strong & weak)
