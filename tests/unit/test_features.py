@@ -91,6 +91,13 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Russia demanded the withdrawal of troops from the regions.", "Q159", "territory", "path_polarity", "pro"),
         ("Washington never intended to accept a truce.", "Q30", "ceasefire", "holder_cue_negated", 1.0),
         ("Kyiv wants a truce rather than talks.", "Q212", "direct_talks", "path_polarity", "contra"),
+        (
+            "Instead, security guarantees must be backed by European troops, Kyiv said.",
+            "Q212",
+            "security_guarantees",
+            "path_polarity",
+            "pro",
+        ),
         # a coordinated verb with a tense of its own is out of its head's negation; one joined by "or" is not
         ("Kyiv would not cede any land and called for tougher sanctions.", "Q212", "sanctions", "path_polarity", "pro"),
         (
