@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from transforms.features.registry import PATH_DEPS, POS, WORD_CLASSES, feature
 from transforms.features.view import View
+from transforms.parse import Word
 from transforms.syntax import ADJUNCT_PREPOSITIONS, SUBJECT_DEPS, lemma, modal, negated, past, verb_of
 
 
@@ -88,6 +89,33 @@ def attach_negated(v: View) -> float:
 def attach_modal(v: View) -> float:
     """Tell whether the holder's clause bears a modal ("would accept")."""
     return float(v.attach is not None and modal(verb_of(v.chain[v.attach]), v.cues))
+
+
+DEONTIC = frozenset(["must", "should", "ought"])
+
+
+def _deontic(verb: Word) -> bool:
+    """Tell whether a verb is required of its subject: "must agree", "should stop", "has to come", "needs to"."""
+    if any(c.dep_ in {"aux", "auxpass"} and c.lower_ in DEONTIC for c in verb.children):
+        return True
+    head = verb.head
+    return verb.dep_ == "xcomp" and lemma(head) in {"have", "need"} and any(c.lower_ == "to" for c in verb.children)
+
+
+@feature("attach_deontic")
+def attach_deontic(v: View) -> float:
+    """Tell whether the holder's clause says what it must do ("Putin must agree"): someone else's demand."""
+    if v.attach is None:
+        return 0.0
+    verb = verb_of(v.chain[v.attach])
+    return float(_deontic(verb) or any(_deontic(c) for c in verb.children if c.dep_ == "xcomp"))
+
+
+@feature("demands_below")
+def demands_below(v: View) -> float:
+    """Tell whether a clause below the holder's word says what another must do ("said Putin must agree")."""
+    end = v.attach if v.attach is not None else len(v.chain)
+    return float(any(_deontic(t) for t in v.chain[:end] if t.pos_ in {"VERB", "AUX"}))
 
 
 @feature("attach_past")
