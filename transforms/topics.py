@@ -100,7 +100,7 @@ def find_topics(sent: Sent) -> list[TopicHit]:
         TopicHit(sent.start + start, sent.start + end, cues[int(n)].topic, cues[int(n)].strong)
         for start, end, n in _topic_index().find(tokens)
     ]
-    return _without_venues(sent, _outermost(_longest(hits + _pairs(sent))))
+    return _without_times(sent, _without_venues(sent, _outermost(_longest(hits + _pairs(sent)))))
 
 
 def _pairs(sent: Sent) -> list[TopicHit]:
@@ -147,3 +147,45 @@ def _without_venues(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
         return root.pos_ == "PROPN" and any(roots.get(a.i, hit.topic) != hit.topic for a in root.ancestors)
 
     return [h for h in hits if not venue(h)]
+
+
+# What "the end of …" or "a halt of …" may be of without being a truce: a stretch of time, or a meeting.
+SPANS_OF_TIME = frozenset(
+    [
+        "day",
+        "week",
+        "month",
+        "year",
+        "decade",
+        "summer",
+        "winter",
+        "spring",
+        "autumn",
+        "season",
+        "term",
+        "session",
+        "meeting",
+        "talks",
+        "call",
+        "visit",
+        "round",
+        "summit",
+        "conversation",
+    ]
+)
+
+
+def _without_times(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
+    """Drop a one-word weak cue that ends a stretch of time ("by the end of the month" is no truce)."""
+    doc = sent.doc
+
+    def of_time(hit: TopicHit) -> bool:
+        if hit.strong or hit.end - hit.start != 1:
+            return False
+        word = doc[hit.start]
+        return any(
+            c.dep_ == "prep" and c.lower_ == "of" and any(g.keys[1] in SPANS_OF_TIME for g in c.children)
+            for c in word.children
+        )
+
+    return [h for h in hits if not of_time(h)]

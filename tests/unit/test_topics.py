@@ -62,3 +62,10 @@ def test_no_cue_is_listed_both_strong_and_weak() -> None:
         strong = {words(p) for p in spec.get("strong") or []}
         weak = {words(p) for p in spec.get("weak") or []}
         assert not strong & weak, (topic, strong & weak)
+
+
+def test_the_end_of_a_stretch_of_time_is_no_truce() -> None:
+    assert not any(
+        topic == "ceasefire" for topic, _ in _topics("Both sides will hand over prisoners by the end of the month.")
+    )
+    assert ("ceasefire", False) in _topics("Kyiv wants a halt by the end of the year.")
