@@ -173,18 +173,8 @@ def speaks_for_other(v: View) -> float:
 @feature("spoken_for")
 def spoken_for(v: View) -> float:
     """Tell whether the holder is a subject someone of its own side reports ("Zelensky said Ukraine is ready")."""
-    if v.attach is None:
-        return 0.0
     side = _side(v, v.candidate.actor_id)
-    above = v.chain[v.attach + 1 :]
-    speakers = {
-        a
-        for t in above
-        if v.word_class(t) == "speech"
-        for c in t.children
-        if c.dep_ in SUBJECT_DEPS
-        for a in v.actors_of(c)
-    }
+    speakers = _speakers_above(v)
     return float(side is not None and any(a != v.candidate.actor_id and _side(v, a) == side for a in speakers))
 
 
@@ -194,10 +184,16 @@ def spoken_for_by_leader(v: View) -> float:
 
     Annotators give such a sentence to the state; a spokesman's report they give to the spokesman.
     """
-    if v.attach is None:
-        return 0.0
     side = _side(v, v.candidate.actor_id)
-    speakers = {
+    speakers = _speakers_above(v)
+    return float(side is not None and any(a in v.context.leaders and _side(v, a) == side for a in speakers))
+
+
+def _speakers_above(v: View) -> set[str]:
+    """Return the actors who say, above the holder's word, what its clause states."""
+    if v.attach is None:
+        return set()
+    return {
         a
         for t in v.chain[v.attach + 1 :]
         if v.word_class(t) == "speech"
@@ -205,7 +201,6 @@ def spoken_for_by_leader(v: View) -> float:
         if c.dep_ in SUBJECT_DEPS
         for a in v.actors_of(c)
     }
-    return float(side is not None and any(a in v.context.leaders and _side(v, a) == side for a in speakers))
 
 
 def _side(v: View, actor_id: str) -> str | None:
