@@ -230,6 +230,18 @@ def hypothetical(token: Word) -> bool:
     return False
 
 
+def condition_mark(clause: Word) -> str | None:
+    """Return how an adverbial clause states a condition: its mark ("if", "unless"), or "should" for an inversion."""
+    if clause.dep_ != "advcl":
+        return None
+    marks = [c.lower_ for c in clause.children if c.dep_ == "mark" and c.lower_ in {"if", "unless"}]
+    if marks:
+        return marks[0]
+    inverted = [c for c in clause.children if c.dep_ == "aux" and c.lower_ in {"should", "were", "had"}]
+    subjects = [c for c in clause.children if c.dep_ in SUBJECT_DEPS or c.dep_ == "expl"]
+    return "should" if inverted and subjects and inverted[0].i < subjects[0].i else None
+
+
 def verb_of(token: Word) -> Word:
     """Return the verb (or the root) whose clause a word belongs to."""
     current = token

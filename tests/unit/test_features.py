@@ -221,6 +221,31 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "path_polarity", "contra"),
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "rule_polarity", "contra"),
         ("Washington threatened new sanctions.", "Q30", "sanctions", "path_polarity", "pro"),
+        # whoever sets a penalty on a condition wants the condition unmet; a favour's condition reads as any clause
+        (
+            "Macron said that if Moscow does not accept a truce, Europe will tighten sanctions.",
+            "europe",
+            "ceasefire",
+            "path_polarity",
+            "pro",
+        ),
+        (
+            "Should there not be a ceasefire, we will act together on sanctions, Starmer said.",
+            "keir_starmer",
+            "ceasefire",
+            "path_polarity",
+            "pro",
+        ),
+        ("Washington threatened sanctions unless Moscow accepted a truce.", "Q30", "ceasefire", "path_polarity", "pro"),
+        ("Britain will impose sanctions if Russia rejects a ceasefire.", "Q145", "ceasefire", "path_polarity", "pro"),
+        (
+            "Kyiv would accept a truce if Moscow did not demand territory.",
+            "Q212",
+            "territory",
+            "path_polarity",
+            "contra",
+        ),
+        ("Washington will lift sanctions if Russia accepts a ceasefire.", "Q30", "ceasefire", "path_polarity", "pro"),
         ("Kyiv insisted on a ceasefire.", "Q212", "ceasefire", "gov_class", "demands"),
         # a cue is matched by its lemma: "hoped" is "hope" (spaCy 3.8.8 and later read it as "hop")
         ("Kyiv hoped for a ceasefire.", "Q212", "ceasefire", "gov_class", "supports"),

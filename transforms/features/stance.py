@@ -8,7 +8,21 @@ from transforms.cues import NEGATED_STANCE, STANCE_OF_CLASS, stance_polarity
 from transforms.features.registry import CUE_CLASSES, POS, feature
 from transforms.features.topic import topic_negated, topic_reversed
 from transforms.features.view import View
-from transforms.syntax import NEGATION_WINDOW, hypothetical, lemma, modal, negated, past, shares_negation
+from transforms.parse import Word
+from transforms.syntax import (
+    NEGATION_WINDOW,
+    condition_mark,
+    hypothetical,
+    lemma,
+    modal,
+    negated,
+    past,
+    reversed_topic,
+    shares_negation,
+)
+
+# Consequences that are a penalty even without a threat or sanctions word: "we will act", "we will respond".
+PENALTY_VERBS = frozenset(["act", "respond", "retaliate", "punish", "strike"])
 
 
 @feature("gov_class", CUE_CLASSES)
@@ -113,6 +127,15 @@ def path_polarity(v: View) -> str:
         if token.dep_ == "conj" and token.pos_ in {"VERB", "AUX"} and not shares_negation(token):
             part = part[: index + 1]
             break
+    condition = condition_reading(v, part)
+    if condition is not None:
+        return condition
+    flips = count_flips(v, part, cue)
+    return polarity if flips % 2 == 0 else ("contra" if polarity == "pro" else "pro")
+
+
+def count_flips(v: View, part: list[Word], cue: StanceCue | None) -> int:
+    """Count what turns the stance word's polarity along part of the chain: negations, "without", a reversed topic."""
     # A phrase that says its negation ("no intention of", "will not") is not negated a second time; one that
     # does not is negated as a word is ("had not given up on").
     doc = v.context.doc
@@ -130,8 +153,54 @@ def path_polarity(v: View) -> str:
         before = set(range(max(cue.token.sent.start, cue.token.i - NEGATION_WINDOW), cue.token.i))
         if not counted & before:
             negated_words.add(cue.token.i)
-    flips = len(negated_words) + sum(1 for t in part if t.lower_ == "without") + int(bool(topic_reversed(v)))
-    return polarity if flips % 2 == 0 else ("contra" if polarity == "pro" else "pro")
+    return len(negated_words) + sum(1 for t in part if t.lower_ == "without") + int(bool(topic_reversed(v)))
+
+
+def condition_reading(v: View, part: list[Word]) -> str | None:
+    """Return the polarity of a topic inside the condition of a penalty: whoever sets the penalty wants it unmet.
+
+    "sanctions if Moscow rejects a truce", "should there not be a ceasefire, we will act" and "sanctions unless
+    a deal is reached" are all for the truce or the deal. A condition of a favour ("ready to talk if Russia
+    keeps a truce") is read along the path as any clause is (None).
+    """
+    hit = v.candidate.hit
+    if v.attach is None:
+        return None  # a holder off the chain ("sanctions against Moscow if it rejects") sets no penalty
+    for index, clause in enumerate(part[:-1]):
+        mark = condition_mark(clause)
+        if mark is None:
+            continue
+        if not penalty(v, part[index + 1 :], clause):
+            return None
+        inner = part[: index + 1]
+        cues = [c for c in (v.cue_at(t) for t in inner) if c is not None and not hit.start <= c.token.i < hit.end]
+        cue = cues[-1] if cues else None
+        polarity = cue_polarity(v, cue) if cue is not None else "pro"
+        met = polarity if count_flips(v, inner, cue) % 2 == 0 else ("contra" if polarity == "pro" else "pro")
+        if mark == "unless":
+            return met
+        return "contra" if met == "pro" else "pro"
+    return None
+
+
+def penalty(v: View, consequence: list[Word], clause: Word) -> bool:
+    """Tell whether the clause a condition hangs on threatens: a threat word, a penalty verb or sanctions imposed."""
+    if any((cue := v.cue_at(t)) is not None and cue.stance == "threatens" for t in consequence):
+        return True
+    head = consequence[0]
+    if lemma(head) in PENALTY_VERBS:
+        return True
+    doc = v.context.doc
+    sentence = v.candidate.sentence
+    for other in sentence.topics:
+        inside_head = head.left_edge.i <= other.start <= head.right_edge.i
+        inside_clause = clause.left_edge.i <= other.start <= clause.right_edge.i
+        if other.topic == "sanctions" and inside_head and not inside_clause:
+            words = doc[other.start : other.end]
+            root = doc.span_root(other.start, other.end)
+            if not reversed_topic(words, root, None, sentence.cue_tokens, v.cues, "sanctions"):
+                return True
+    return False
 
 
 @feature("rule_polarity", ("pro", "contra", "none"))
