@@ -246,6 +246,15 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "contra",
         ),
         ("Washington will lift sanctions if Russia accepts a ceasefire.", "Q30", "ceasefire", "path_polarity", "pro"),
+        # a copula's adverb is its predicate ("is too soon"); another verb's is not ("accept only if")
+        (
+            "Germany believes it is too soon for Ukraine to join NATO.",
+            "Q183",
+            "nato_membership",
+            "path_polarity",
+            "contra",
+        ),
+        ("Kyiv will accept talks only if Russia withdraws.", "Q212", "direct_talks", "holder_cue_class", "accepts"),
         ("Kyiv insisted on a ceasefire.", "Q212", "ceasefire", "gov_class", "demands"),
         # a cue is matched by its lemma: "hoped" is "hope" (spaCy 3.8.8 and later read it as "hop")
         ("Kyiv hoped for a ceasefire.", "Q212", "ceasefire", "gov_class", "supports"),

@@ -25,7 +25,16 @@ from transforms.syntax import (
 # ("threatened to veto the sanctions" is against them).
 CARRIERS = frozenset(["supports", "offers", "accepts", "demands", "proposes", "threatens"])
 HOLDER_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "agent", "poss", "compound", "amod", "nmod"])
+PREDICATE_DEPS = frozenset(["acomp", "attr", "oprd"])
 T = TypeVar("T")
+
+
+def predicate_deps(token: Word) -> frozenset[str]:
+    """Return the dependencies by which a word's child says its predicate ("is unacceptable", "is too soon").
+
+    An adverb is a predicate only of a copula: "it is too soon for Kyiv to join", not "will accept only if".
+    """
+    return PREDICATE_DEPS | {"advmod"} if lemma(token) == "be" else PREDICATE_DEPS
 
 
 class cached_property(Generic[T]):
@@ -160,7 +169,7 @@ class View:
         by_token = self.candidate.sentence.cue_by_token
         if token.i in by_token:
             return by_token[token.i]
-        predicate = [c for c in token.children if c.dep_ in {"acomp", "attr", "oprd"} and c.i in by_token]
+        predicate = [c for c in token.children if c.dep_ in predicate_deps(token) and c.i in by_token]
         return by_token[predicate[0].i] if predicate else None
 
     @cached_property
@@ -232,7 +241,7 @@ class View:
         indices += [
             i
             for i, t in enumerate(self.chain)
-            if cue is not None and any(c.i in cue.tokens for c in t.children if c.dep_ in {"acomp", "attr", "oprd"})
+            if cue is not None and any(c.i in cue.tokens for c in t.children if c.dep_ in predicate_deps(t))
         ]
         return min(indices) if indices else None
 
