@@ -206,7 +206,9 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
     derived = [TopicHit(h.start, h.end, "mediation", False) for h in hits if h.topic in MEDIATED_TOPICS]
     best: dict[tuple[str, str], Candidate] = {}
     for holder in sentence.holders:
-        if holder.token is not None and _directed(sentence, sentence.span.doc[holder.token]):
+        if holder.token is not None and (
+            _directed(sentence, sentence.span.doc[holder.token]) or _owner_of_owner(sentence.span.doc[holder.token])
+        ):
             continue
         # A warring side takes part in its talks; only a third party mediates them.
         third_party = kb.party_of(holder.actor_id) is None
@@ -260,6 +262,11 @@ def _directed(sentence: Sentence, word: Word) -> bool:
     while askers[-1].dep_ == "conj" and askers[-1].head.i != askers[-1].i:
         askers.append(askers[-1].head)
     return any(c.dep_ in {"nsubj", "nsubjpass"} and c.i != word.i for verb in askers for c in verb.children)
+
+
+def _owner_of_owner(word: Word) -> bool:
+    """Tell whether a possessive pronoun says whose owner, not whose stance: "his counterpart's offer" is not his."""
+    return word.dep_ == "poss" and word.tag_ == "PRP$" and word.head.dep_ == "poss"
 
 
 def _for_infinitive(clause: Word) -> bool:

@@ -231,12 +231,16 @@ def hypothetical(token: Word) -> bool:
 
 
 def condition_mark(clause: Word) -> str | None:
-    """Return how an adverbial clause states a condition: its mark ("if", "unless"), or "should" for an inversion."""
-    if clause.dep_ != "advcl":
+    """Return how a clause states a condition: its mark ("if", "unless"), or "should" for an inversion.
+
+    An inverted clause is a condition however it is attached ("urged sanctions should Russia reject a truce"
+    parses as a complement); a marked one only as an adverbial clause ("asked if Russia would agree" asks).
+    """
+    if clause.dep_ not in {"advcl", "ccomp"}:
         return None
     marks = [c.lower_ for c in clause.children if c.dep_ == "mark" and c.lower_ in {"if", "unless"}]
     if marks:
-        return marks[0]
+        return marks[0] if clause.dep_ == "advcl" else None
     inverted = [c for c in clause.children if c.dep_ == "aux" and c.lower_ in {"should", "were", "had"}]
     subjects = [c for c in clause.children if c.dep_ in SUBJECT_DEPS or c.dep_ == "expl"]
     return "should" if inverted and subjects and inverted[0].i < subjects[0].i else None

@@ -246,6 +246,15 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "contra",
         ),
         ("Washington will lift sanctions if Russia accepts a ceasefire.", "Q30", "ceasefire", "path_polarity", "pro"),
+        (
+            "Zelensky urged harsher sanctions should Russia reject a ceasefire.",
+            "Q3881739",
+            "ceasefire",
+            "path_polarity",
+            "pro",
+        ),
+        # "his counterpart's offer" is the counterpart's: the possessive pronoun holds nothing
+        ("Putin rejected his counterpart's offer of a summit.", "Q7747", "leaders_meeting", "via", "mention"),
         # a copula's adverb is its predicate ("is too soon"); another verb's is not ("accept only if")
         (
             "Germany believes it is too soon for Ukraine to join NATO.",
