@@ -218,6 +218,8 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
                 continue  # a third party hosting or brokering talks mediates them (the taxonomy's mediation)
             if holder.token is not None and hit.start <= holder.token < hit.end:
                 continue  # "NATO" the alliance is no stance on NATO membership
+            if holder.token is not None and _faces(sentence.span.doc[holder.token], hit):
+                continue
             candidate = Candidate(sentence, holder.actor_id, hit.topic, holder, hit, kind)
             key = (holder.actor_id, hit.topic)
             if key not in best or _closeness(candidate) < _closeness(best[key]):
@@ -262,6 +264,12 @@ def _directed(sentence: Sentence, word: Word) -> bool:
     while askers[-1].dep_ == "conj" and askers[-1].head.i != askers[-1].i:
         askers.append(askers[-1].head)
     return any(c.dep_ in {"nsubj", "nsubjpass"} and c.i != word.i for verb in askers for c in verb.children)
+
+
+def _faces(word: Word, hit: TopicHit) -> bool:
+    """Tell whether a word names who faces the topic, a penalty someone else sets: "Russia will face new sanctions"."""
+    verb = word.head
+    return word.dep_ == "nsubj" and lemma(verb) == "face" and verb.left_edge.i <= hit.start <= verb.right_edge.i
 
 
 def _owner_of_owner(word: Word) -> bool:

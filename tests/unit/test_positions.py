@@ -149,6 +149,8 @@ def test_analysis_is_marked_where_aims_are_read() -> None:
         ("Trump called on Kyiv to accept the deal on territory.", "Q22686", "Q212"),
         ("Russia wants Ukraine to give up its bid to join NATO.", "Q159", "Q212"),
         ("Zelensky accepted the plan but insisted that Russia first agree to a truce.", "Q3881739", "Q159"),
+        # who faces a penalty is its target, not its advocate
+        ("Macron warned that Russia would face new sanctions.", "Q3052772", "Q159"),
     ],
 )
 def test_whom_a_demand_is_aimed_at_holds_no_position_by_it(text: str, holder: str | None, target: str) -> None:
