@@ -35,6 +35,8 @@ SUBJECT_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "expl"])
 PERSON_PRONOUNS = frozenset(["he", "she", "him", "his", "her", "himself", "herself"])
 THING_PRONOUNS = frozenset(["it", "its", "itself"])
 PLURAL_PRONOUNS = frozenset(["they", "them", "their", "themselves"])
+# A reflexive repeats its clause's subject ("Trump did not rule out joining the talks himself"): the subject holds.
+REFLEXIVE_PRONOUNS = frozenset(["himself", "herself", "itself", "themselves"])
 SPEAKER_PRONOUNS = frozenset(["we", "our", "us", "i", "my", "me", "ours", "ourselves"])
 QUOTES = frozenset(['"', "“", "”", "«", "»", "‘", "’"])
 OPENING_QUOTES = frozenset(["“", "«"])
@@ -355,7 +357,8 @@ def _pronouns(context: DocumentContext, sent: Sent) -> list[Holder]:
         actors = _antecedent(context, sent, token)
         if actors:
             context.resolved_at[token.i] = (actors, "pronoun")
-            holders += [Holder(a, token.i, "pronoun") for a in actors]
+            if token.lower_ not in REFLEXIVE_PRONOUNS:
+                holders += [Holder(a, token.i, "pronoun") for a in actors]
     return holders
 
 

@@ -255,6 +255,9 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ),
         # "his counterpart's offer" is the counterpart's: the possessive pronoun holds nothing
         ("Putin rejected his counterpart's offer of a summit.", "Q7747", "leaders_meeting", "via", "mention"),
+        # a reflexive repeats its subject, which holds the stance
+        ("Trump did not rule out joining the talks himself.", "Q22686", "direct_talks", "via", "mention"),
+        ("Trump did not rule out joining the talks himself.", "Q22686", "direct_talks", "path_polarity", "pro"),
         # a copula's adverb is its predicate ("is too soon"); another verb's is not ("accept only if")
         (
             "Germany believes it is too soon for Ukraine to join NATO.",
