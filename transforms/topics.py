@@ -137,6 +137,9 @@ def _outermost(hits: list[TopicHit]) -> list[TopicHit]:
     ]
 
 
+PLACE_PREPOSITIONS = frozenset(["in", "at", "near", "outside", "inside", "from", "on"])
+
+
 def _without_venues(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
     """Drop a proper-noun cue that names where another topic happens ("a meeting in Istanbul")."""
     doc = sent.doc
@@ -144,7 +147,10 @@ def _without_venues(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
 
     def venue(hit: TopicHit) -> bool:
         root = doc.span_root(hit.start, hit.end)
-        return root.pos_ == "PROPN" and any(roots.get(a.i, hit.topic) != hit.topic for a in root.ancestors)
+        # A place says where only as an adjunct or a modifier; as a clause's subject it is what is said of it
+        # ("… won't join NATO and that Crimea will stay part of Russia" is about Crimea).
+        where = (root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS) or root.dep_ in {"compound", "nmod"}
+        return root.pos_ == "PROPN" and where and any(roots.get(a.i, hit.topic) != hit.topic for a in root.ancestors)
 
     return [h for h in hits if not venue(h)]
 

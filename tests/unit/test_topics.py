@@ -40,6 +40,12 @@ def test_a_place_named_as_a_cue_is_the_venue_of_another_topic() -> None:
     assert "leaders_meeting" in found and "direct_talks" not in found
 
 
+def test_a_place_that_a_clause_is_about_is_no_venue() -> None:
+    # The venue rule drops a place that says where: not one that is the subject of what is said.
+    found = {t for t, _ in _topics("Trump suggested that Ukraine won't join NATO and that Crimea will stay Russian.")}
+    assert "territory" in found and "nato_membership" in found
+
+
 def test_a_weak_cue_is_marked_weak() -> None:
     assert ("pow_exchange", False) in _topics("The release was delayed again.")
 
