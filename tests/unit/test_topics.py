@@ -24,6 +24,7 @@ def _topics(text: str) -> set[tuple[str, bool]]:
         ("Both sides exchanged prisoners on Friday.", "pow_exchange"),  # verb and object
         ("Kyiv wants to end Russia's war this year.", "ceasefire"),  # a name between the words of a cue
         ("Moscow must come to table, the minister said.", "direct_talks"),  # the phrase's article left out
+        ("The two sides agreed to meet again in June.", "direct_talks"),  # parties meeting again resume their talks
     ],
 )
 def test_a_topic_is_found_by_lemma_and_syntax(text: str, topic: str) -> None:
