@@ -126,12 +126,19 @@ def _longest(hits: Iterable[TopicHit]) -> list[TopicHit]:
 
 
 def _outermost(hits: list[TopicHit]) -> list[TopicHit]:
-    """Drop a hit inside a longer hit of another topic: an "energy ceasefire" is no ceasefire."""
+    """Drop a hit inside a longer hit of another topic: an "energy ceasefire" is no ceasefire.
+
+    Mediation is the exception: what is hosted or organised is still itself ("organising a presidential-level
+    meeting" is a leaders' meeting, which only a third party's hosting makes mediation too).
+    """
     return [
         h
         for h in hits
         if not any(
-            o.topic != h.topic and o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
+            o.topic not in {h.topic, "mediation"}
+            and o.start <= h.start
+            and h.end <= o.end
+            and o.end - o.start > h.end - h.start
             for o in hits
         )
     ]

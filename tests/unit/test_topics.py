@@ -41,6 +41,11 @@ def test_a_place_named_as_a_cue_is_the_venue_of_another_topic() -> None:
     assert "leaders_meeting" in found and "direct_talks" not in found
 
 
+def test_what_is_organised_is_still_itself() -> None:
+    found = {t for t, _ in _topics("Kyiv proposed organising a presidential-level meeting by August.")}
+    assert {"leaders_meeting", "mediation"} <= found
+
+
 def test_a_place_that_a_clause_is_about_is_no_venue() -> None:
     # The venue rule drops a place that says where: not one that is the subject of what is said.
     found = {t for t, _ in _topics("Trump suggested that Ukraine won't join NATO and that Crimea will stay Russian.")}
