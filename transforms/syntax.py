@@ -151,7 +151,13 @@ def directly_negated(token: Word, cues: Cues) -> bool:
     if any(c.dep_ in SUBJECT_DEPS and denied_subject(c) for c in token.children):
         return True
     before = token.doc[max(token.sent.start, token.i - NEGATION_WINDOW) : token.i]
-    return any(t.lower_ in cues.negations and t.lower_ != "without" for t in before)
+    # A negation that hangs on a verb between denies that verb: "cannot accept U.S. proposals" denies the accepting.
+    return any(
+        t.lower_ in cues.negations
+        and t.lower_ != "without"
+        and not (t.i < t.head.i < token.i and t.head.pos_ in {"VERB", "AUX"})
+        for t in before
+    )
 
 
 def negated(token: Word, cues: Cues) -> bool:

@@ -255,6 +255,9 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ),
         # "his counterpart's offer" is the counterpart's: the possessive pronoun holds nothing
         ("Putin rejected his counterpart's offer of a summit.", "Q7747", "leaders_meeting", "via", "mention"),
+        # a negation denies the verb it hangs on, not the next noun's owner
+        ("Moscow cannot accept U.S. proposals for a ceasefire.", "Q30", "ceasefire", "path_polarity", "pro"),
+        ("Moscow cannot accept U.S. proposals for a ceasefire.", "Q159", "ceasefire", "path_polarity", "contra"),
         # a reflexive repeats its subject, which holds the stance
         ("Trump did not rule out joining the talks himself.", "Q22686", "direct_talks", "via", "mention"),
         ("Trump did not rule out joining the talks himself.", "Q22686", "direct_talks", "path_polarity", "pro"),
