@@ -166,6 +166,18 @@ def test_whom_a_demand_is_aimed_at_holds_no_position_by_it(text: str, holder: st
     assert holder is None or holder in named
 
 
+def test_a_name_inside_a_topic_s_words_holds_nothing() -> None:
+    from transforms.actors import load_kb
+    from transforms.candidates import generate
+    from transforms.entities import link_mentions, load_nlp, tagger_name
+
+    kb = load_kb()
+    doc = load_nlp()("The Kremlin revived its old demands: demilitarization, new elections and a NATO ban.")
+    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
+    holders = {c.actor_id for c in found.candidates}
+    assert "Q159" in holders and "Q7184" not in holders, holders
+
+
 def test_a_reported_stance_stays_with_the_actor_it_is_reported_of() -> None:
     # A finite clause under a speech or stance verb is the subject's own stance, not a demand aimed at it.
     found = _positions("Peskov insisted that Russia was ready for direct talks with Ukraine.", date(2025, 6, 1))
