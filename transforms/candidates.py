@@ -218,10 +218,14 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
                 continue  # a third party hosting or brokering talks mediates them (the taxonomy's mediation)
             if holder.token is not None and hit.start <= holder.token < hit.end:
                 continue  # "NATO" the alliance is no stance on NATO membership
-            if holder.via == "mention" and any(h.start <= (holder.token or -1) < h.end for h in hits):
+            if (
+                holder.via == "mention"
+                and holder.token is not None
+                and any(h.start <= holder.token < h.end for h in hits)
+            ):
                 continue  # nor on what is listed with "a NATO ban" (a name inside a topic's words)
             if holder.token is not None and _faces(sentence.span.doc[holder.token], hit):
-                continue
+                continue  # "Russia will face new sanctions": whom a penalty is aimed at
             candidate = Candidate(sentence, holder.actor_id, hit.topic, holder, hit, kind)
             key = (holder.actor_id, hit.topic)
             if key not in best or _closeness(candidate) < _closeness(best[key]):

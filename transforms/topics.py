@@ -144,6 +144,7 @@ def _outermost(hits: list[TopicHit]) -> list[TopicHit]:
     ]
 
 
+# Prepositions that say where another topic happens ("a meeting in Istanbul", "talks at the Black Sea").
 PLACE_PREPOSITIONS = frozenset(["in", "at", "near", "outside", "inside", "from", "on"])
 
 
