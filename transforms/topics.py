@@ -188,9 +188,16 @@ SPANS_OF_TIME = frozenset(
     ]
 )
 
+MONTHS = frozenset(
+    [
+        *("january", "february", "march", "april", "may", "june", "july", "august", "september", "october"),
+        *("november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
+    ]
+)
+
 
 def _without_times(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
-    """Drop a one-word weak cue that ends a stretch of time ("by the end of the month" is no truce)."""
+    """Drop a one-word weak cue that ends a stretch of time ("by the end of the month", "of August": no truce)."""
     doc = sent.doc
 
     def of_time(hit: TopicHit) -> bool:
@@ -198,7 +205,11 @@ def _without_times(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
             return False
         word = doc[hit.start]
         return any(
-            c.dep_ == "prep" and c.lower_ == "of" and any(g.keys[1] in SPANS_OF_TIME for g in c.children)
+            c.dep_ == "prep"
+            and c.lower_ == "of"
+            and any(
+                g.keys[1] in SPANS_OF_TIME or g.lower_.rstrip(".") in MONTHS or g.lower_.isdigit() for g in c.children
+            )
             for c in word.children
         )
 

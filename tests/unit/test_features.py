@@ -282,6 +282,16 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # the topic and the sentence
         ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "topic", "ceasefire"),
         ("Ankara welcomed the talks.", "Q43", "mediation", "topic_kind", "derived"),
+        # who meets says a meeting is the leaders', wherever the parser hangs "between" in the clause
+        (
+            "Kyiv proposed a meeting before the end of August between Zelensky and Putin.",
+            "Q212",
+            "leaders_meeting",
+            "topic_kind",
+            "strong",
+        ),
+        ("Kyiv proposed a meeting with Putin and Trump.", "Q212", "leaders_meeting", "topic_kind", "strong"),
+        ("Kyiv proposed a meeting of experts in Geneva.", "Q212", "leaders_meeting", "topic_kind", "weak"),
         ("Kyiv said there would be no ceasefire.", "Q212", "ceasefire", "topic_negated", 1.0),
         ('Zelensky said: "Kyiv wants a ceasefire."', "Q212", "ceasefire", "quoted_share", 0.5),
         ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "first_sentence", 1.0),
