@@ -1,11 +1,11 @@
-"""The trained scorer of candidate positions: two LightGBM models and a calibration, read from data files.
+"""The trained scorer of candidate positions: two bags of LightGBM models and a calibration, read from data files.
 
-``transforms/models/`` holds ``positions.txt`` (is this candidate a position?), ``polarity.txt`` (is it
-contra? read from the polarity features only), both in LightGBM's text format, and ``positions.json``:
-the version, the features' names and vocabularies the models were trained with, the polarity model's
-features, the calibration of the confidence and the decision threshold, the hash of the training data
-and the cross-validated figures. ``parley train positions`` rebuilds all three; nothing here runs code
-from a file.
+``transforms/models/`` holds ``positions-N.txt`` (is this candidate a position?) and ``polarity-N.txt``
+(is it contra? read from the polarity features only), one file per seed of a bag, in LightGBM's text
+format, and ``positions.json``: the version, the bag's size, the features' names and vocabularies the
+models were trained with, the polarity model's features, the calibration of the confidence and the
+decision threshold, the hash of the training data and the cross-validated figures. ``parley train
+positions`` rebuilds them all; nothing here runs code from a file.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 MODEL_DIR = Path(__file__).with_name("models")
 META = "positions.json"
-POSITION_MODEL = "positions.txt"
-POLARITY_MODEL = "polarity.txt"
+POSITION_MODEL = "positions-{}.txt"
+POLARITY_MODEL = "polarity-{}.txt"
 
 
 class ModelMismatchError(RuntimeError):
@@ -51,13 +51,34 @@ class Calibration:
 
 
 @dataclass(frozen=True)
+class Bag:
+    """Models trained alike but for their seed: their mean probability.
+
+    On a few thousand candidates one LightGBM model's cross-validated F1 moves by ±0.01 with its seed alone;
+    the mean of five is steadier, and scored a little higher on every held-out measure (see the README).
+    """
+
+    boosters: tuple[lightgbm.Booster, ...]
+
+    def predict(self, rows: np.ndarray) -> np.ndarray:
+        """Return the mean of the models' probabilities for every row."""
+        import numpy as np
+
+        return np.asarray(np.mean([booster.predict(rows) for booster in self.boosters], axis=0), dtype=np.float64)
+
+    def num_feature(self) -> int:
+        """Return how many features the models read."""
+        return int(self.boosters[0].num_feature())
+
+
+@dataclass(frozen=True)
 class Scorer:
     """Scores candidate feature vectors: the polarity each one would have and its calibrated confidence."""
 
     version: str
     features: tuple[str, ...]
-    position_model: lightgbm.Booster
-    polarity_model: lightgbm.Booster
+    position_model: Bag
+    polarity_model: Bag
     polarity_columns: tuple[int, ...]
     calibration: Calibration
     threshold: float
@@ -77,8 +98,8 @@ class Scorer:
 
 
 def raw_scores(
-    position_model: lightgbm.Booster,
-    polarity_model: lightgbm.Booster,
+    position_model: Bag,
+    polarity_model: Bag,
     rows: np.ndarray,
     polarity_columns: Sequence[int],
 ) -> np.ndarray:
@@ -140,11 +161,21 @@ def load_scorer(model_dir: Path = MODEL_DIR) -> Scorer:
             "rebuild it with `parley train positions --gold DIR ...`"
         )
     calibration = Calibration(tuple(meta["calibration"]["x"]), tuple(meta["calibration"]["y"]))
+
+    def bag(pattern: str) -> list[str]:
+        return [pattern.format(i) for i in range(1, int(meta.get("bag", 0)) + 1)]
+
+    missing = [name for name in bag(POSITION_MODEL) + bag(POLARITY_MODEL) if not (model_dir / name).is_file()]
+    if missing or not bag(POSITION_MODEL):
+        raise ModelMismatchError(
+            f"{model_dir} lacks the model files {META} names ({', '.join(missing) or 'its bag size'}); "
+            "rebuild it with `parley train positions --gold DIR ...`"
+        )
     return Scorer(
         version=str(meta["version"]),
         features=tuple(meta["features"]),
-        position_model=lightgbm.Booster(model_file=str(model_dir / POSITION_MODEL)),
-        polarity_model=lightgbm.Booster(model_file=str(model_dir / POLARITY_MODEL)),
+        position_model=Bag(tuple(lightgbm.Booster(model_file=str(model_dir / name)) for name in bag(POSITION_MODEL))),
+        polarity_model=Bag(tuple(lightgbm.Booster(model_file=str(model_dir / name)) for name in bag(POLARITY_MODEL))),
         polarity_columns=tuple(names.index(name) for name in polarity),
         calibration=calibration,
         threshold=float(meta["threshold"]),

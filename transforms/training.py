@@ -3,9 +3,10 @@
 Every gold folder (``NAME.txt`` + ``NAME.json``, the format of ``shared/gold``) is parsed with the
 pipeline's own code; each candidate the extractor generates is labelled with the gold position it
 matches (same sentence, holder and topic: ``pro`` or ``contra``) or ``none``. Folds never split a
-document. Two LightGBM models are trained (is it a position; is it contra), their product calibrated
-by isotonic regression on out-of-fold scores, and the decision threshold set where the out-of-fold
-F1 is highest. ``parley train positions`` writes them to ``transforms/models/`` (see ``scorer``).
+document. Two LightGBM models are trained (is it a position; is it contra), each a bag of ``BAG``
+seeds, their product calibrated by isotonic regression on out-of-fold scores, and the decision
+threshold set where the out-of-fold F1 is highest. ``parley train positions`` writes them to
+``transforms/models/`` (see ``scorer``).
 """
 
 from __future__ import annotations
@@ -29,10 +30,9 @@ from transforms.evaluation import (
 )
 
 if TYPE_CHECKING:
-    import lightgbm
     import numpy as np
 
-    from transforms.scorer import Calibration
+    from transforms.scorer import Bag, Calibration
 
 EXTRACTOR = "positions-v2"
 LABELS = ("none", "pro", "contra")
@@ -55,6 +55,8 @@ ROUNDS = 300
 # Polarity is learnt from the positions alone: fewer rows, so a smaller model.
 POLARITY_PARAMS = PARAMS | {"num_leaves": 8, "min_data_in_leaf": 10}
 POLARITY_ROUNDS = 100
+# Models per bag, seeds PARAMS["seed"] and up (see ``scorer.Bag``): five fits cost 2 s on the corpus.
+BAG = 5
 
 
 @dataclass
@@ -172,11 +174,12 @@ def polarity_columns() -> list[int]:
     return [names.index(name) for name in POLARITY_FEATURES]
 
 
-def fit(matrix: np.ndarray, labels: np.ndarray) -> tuple[lightgbm.Booster, lightgbm.Booster]:
-    """Train the position model on every row and the polarity model on the positions."""
+def fit(matrix: np.ndarray, labels: np.ndarray) -> tuple[Bag, Bag]:
+    """Train the position models on every row and the polarity models on the positions, a bag of each."""
     import lightgbm
 
     from transforms.features import FEATURES, POLARITY_FEATURES
+    from transforms.scorer import Bag
 
     exists = lightgbm.Dataset(matrix, (labels > 0).astype(int), categorical_feature=categorical_columns(list(FEATURES)))
     positions = labels > 0
@@ -185,9 +188,12 @@ def fit(matrix: np.ndarray, labels: np.ndarray) -> tuple[lightgbm.Booster, light
         (labels[positions] == 2).astype(int),
         categorical_feature=categorical_columns(POLARITY_FEATURES),
     )
+    seeds = [PARAMS["seed"] + i for i in range(BAG)]
     return (
-        lightgbm.train(PARAMS, exists, num_boost_round=ROUNDS),
-        lightgbm.train(POLARITY_PARAMS, contra, num_boost_round=POLARITY_ROUNDS),
+        Bag(tuple(lightgbm.train(PARAMS | {"seed": s}, exists, num_boost_round=ROUNDS) for s in seeds)),
+        Bag(
+            tuple(lightgbm.train(POLARITY_PARAMS | {"seed": s}, contra, num_boost_round=POLARITY_ROUNDS) for s in seeds)
+        ),
     )
 
 
@@ -301,6 +307,8 @@ def data_hash(gold_dirs: Sequence[Path]) -> str:
 
 def train(gold_dirs: Sequence[Path], model_dir: Path, k: int = 5) -> dict[str, Any]:
     """Cross-validate, then train on every document and write the model files; return the metadata."""
+    import numpy as np
+
     from transforms.features import FEATURES, POLARITY_FEATURES, VOCABULARIES
     from transforms.report import positions_report
     from transforms.scorer import META, POLARITY_MODEL, POSITION_MODEL, vocabulary_hash
@@ -309,7 +317,12 @@ def train(gold_dirs: Sequence[Path], model_dir: Path, k: int = 5) -> dict[str, A
     validation = cross_validate(dataset, k)
     matrix, labels = dataset.arrays()
     position_model, polarity_model = fit(matrix, labels)
-    texts = {POSITION_MODEL: position_model.model_to_string(), POLARITY_MODEL: polarity_model.model_to_string()}
+    texts = {
+        pattern.format(i): booster.model_to_string()
+        for pattern, model in ((POSITION_MODEL, position_model), (POLARITY_MODEL, polarity_model))
+        for i, booster in enumerate(model.boosters, start=1)
+    }
+    gains = np.sum([booster.feature_importance("gain") for booster in position_model.boosters], axis=0)
     report = positions_report(validation.score)
     meta = {
         "extractor": EXTRACTOR,
@@ -321,6 +334,7 @@ def train(gold_dirs: Sequence[Path], model_dir: Path, k: int = 5) -> dict[str, A
         "features": list(FEATURES),
         "polarity_features": list(POLARITY_FEATURES),
         "vocabularies": vocabulary_hash(VOCABULARIES),
+        "bag": BAG,
         "params": {"position": PARAMS | {"rounds": ROUNDS}, "polarity": POLARITY_PARAMS | {"rounds": POLARITY_ROUNDS}},
         "threshold": validation.threshold,
         "calibration": {"x": list(validation.calibration.xs), "y": list(validation.calibration.ys)},
@@ -328,15 +342,17 @@ def train(gold_dirs: Sequence[Path], model_dir: Path, k: int = 5) -> dict[str, A
         | {key: report[key] for key in ("precision", "recall", "f1", "true_positives", "predicted", "gold", "brier")},
         "importance": dict(
             sorted(
-                (
-                    (name, round(float(gain), 1))
-                    for name, gain in zip(FEATURES, position_model.feature_importance("gain"), strict=True)
-                ),
+                ((name, round(float(gain), 1)) for name, gain in zip(FEATURES, gains, strict=True)),
                 key=lambda item: -item[1],
             )[:25]
         ),
     }
     model_dir.mkdir(parents=True, exist_ok=True)
+    # A bigger bag trained before, or the one-model files of old, would sit beside the new ones unread.
+    for stale in [*model_dir.glob(POSITION_MODEL.format("*")), *model_dir.glob(POLARITY_MODEL.format("*"))]:
+        stale.unlink()
+    for legacy in ("positions.txt", "polarity.txt"):
+        (model_dir / legacy).unlink(missing_ok=True)
     for name, text in texts.items():
         (model_dir / name).write_text(text, encoding="utf-8")
     (model_dir / META).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -69,7 +69,11 @@ def test_training_is_reproducible_and_its_model_can_be_evaluated(tmp_path: Path)
         )
         assert result.returncode == 0, result.stderr[-2000:]
         assert "cross-validated (3 folds by document)" in result.stdout
-    for file in ("positions.txt", "polarity.txt", "positions.json"):
+    files = sorted(path.name for path in (tmp_path / "a").iterdir())
+    assert files == sorted(
+        ["positions.json", *(f"{m}-{i}.txt" for m in ("positions", "polarity") for i in range(1, 6))]
+    )
+    for file in files:
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes(), file
     meta = json.loads((tmp_path / "a" / "positions.json").read_text(encoding="utf-8"))
     assert meta["trained_on"] == ["gold (6 documents)"] and meta["positive_candidates"] > 0

@@ -52,6 +52,25 @@ def test_a_model_trained_with_other_features_is_refused(tmp_path: Path) -> None:
         load_scorer(tmp_path / "models")
 
 
+def test_a_model_missing_one_of_its_bag_s_files_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(MODEL_DIR, tmp_path / "models")
+    (tmp_path / "models" / "polarity-2.txt").unlink()
+    with pytest.raises(ModelMismatchError, match=r"polarity-2\.txt.*parley train positions"):
+        load_scorer(tmp_path / "models")
+
+
+def test_a_bag_scores_the_mean_of_its_models() -> None:
+    import numpy as np
+
+    scorer = load_scorer()
+    rows = np.zeros((3, len(scorer.features)))
+    models = scorer.position_model.boosters
+    assert len(models) == read_meta()["bag"] > 1
+    expected = np.mean([m.predict(rows) for m in models], axis=0)
+    assert np.allclose(scorer.position_model.predict(rows), expected)
+    assert not np.allclose(models[0].predict(rows), models[1].predict(rows))  # the seeds make them differ
+
+
 def test_a_model_whose_polarity_reads_unknown_features_is_refused(tmp_path: Path) -> None:
     shutil.copytree(MODEL_DIR, tmp_path / "models")
     meta_path = tmp_path / "models" / "positions.json"
