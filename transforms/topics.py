@@ -100,7 +100,7 @@ def find_topics(sent: Sent) -> list[TopicHit]:
         TopicHit(sent.start + start, sent.start + end, cues[int(n)].topic, cues[int(n)].strong)
         for start, end, n in _topic_index().find(tokens)
     ]
-    return _without_times(sent, _without_venues(sent, _outermost(_longest(hits + _pairs(sent)))))
+    return _without_aims(sent, _without_times(sent, _without_venues(sent, _outermost(_longest(hits + _pairs(sent))))))
 
 
 def _pairs(sent: Sent) -> list[TopicHit]:
@@ -194,6 +194,32 @@ MONTHS = frozenset(
         *("november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
     ]
 )
+
+
+# Topics whose words name talks; links by which a clause says what talks are for ("talks to end the war",
+# "negotiations on ending the war", "talks aimed at ending the war").
+TALKS = frozenset(["direct_talks", "leaders_meeting"])
+AIM_DEPS = frozenset(["acl", "advcl", "xcomp", "pcomp", "prep", "pobj"])
+
+
+def _without_aims(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
+    """Drop a topic said as the aim of talks ("negotiations to end the war"): the position is on the talks."""
+    doc = sent.doc
+    talks = [h for h in hits if h.topic in TALKS]
+
+    def aim_of_talks(hit: TopicHit) -> bool:
+        word = doc.span_root(hit.start, hit.end)
+        if word.pos_ != "VERB" or hit.topic == "mediation":  # "talks hosted by Turkey" are mediated
+            return False
+        for _ in range(4):
+            if word.dep_ not in AIM_DEPS or word.head is word:
+                return False
+            word = word.head
+            if word.pos_ in {"NOUN", "PROPN"}:
+                return any(t.topic != hit.topic and t.start <= word.i < t.end for t in talks)
+        return False
+
+    return [h for h in hits if not aim_of_talks(h)]
 
 
 def _without_times(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:

@@ -135,8 +135,12 @@ def test_a_condition_clause_is_kept_with_the_position() -> None:
 
 
 def test_analysis_is_marked_where_aims_are_read() -> None:
-    ((_, _, positions),) = list(analyze([("t", "The Kremlin wants a long pause in the fighting.", None)]))
-    assert {p.attribution for p in positions if p.actor_id == "Q159"} == {"analysis"}
+    # The sentences are plain enough for any model to emit them: the test is about the attribution.
+    ((_, _, wants), (_, _, demanded)) = list(
+        analyze([("a", "The Kremlin wants a ceasefire.", None), ("b", "The Kremlin demanded a ceasefire.", None)])
+    )
+    assert {p.attribution for p in wants if p.actor_id == "Q159"} == {"analysis"}
+    assert {p.attribution for p in demanded if p.actor_id == "Q159"} == {"stated"}
 
 
 @pytest.mark.parametrize(

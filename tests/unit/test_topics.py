@@ -76,6 +76,24 @@ def test_no_cue_is_listed_both_strong_and_weak() -> None:
         assert not strong & weak, (topic, strong & weak)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Both leaders are ready to begin negotiations to end the war.",
+        "The envoy called the talks aimed at ending the war productive.",
+        "She will lead the delegation for negotiations on ending the war.",
+    ],
+)
+def test_the_aim_of_talks_is_no_topic_of_its_own(text: str) -> None:
+    found = {topic for topic, _ in _topics(text)}
+    assert "direct_talks" in found and "ceasefire" not in found
+
+
+def test_what_talks_aim_at_is_read_only_under_talks_and_never_drops_their_host() -> None:
+    assert ("ceasefire", True) in _topics("Both leaders are ready to do everything to end the war.")
+    assert "mediation" in {topic for topic, _ in _topics("The negotiations hosted by Turkey went on for hours.")}
+
+
 @pytest.mark.parametrize("when", ["the month", "August", "2025", "Sept"])
 def test_the_end_of_a_stretch_of_time_is_no_truce(when: str) -> None:
     assert not any(
