@@ -100,7 +100,8 @@ def find_topics(sent: Sent) -> list[TopicHit]:
         TopicHit(sent.start + start, sent.start + end, cues[int(n)].topic, cues[int(n)].strong)
         for start, end, n in _topic_index().find(tokens)
     ]
-    return _without_aims(sent, _without_times(sent, _without_venues(sent, _outermost(_longest(hits + _pairs(sent))))))
+    found = _without_times(sent, _without_venues(sent, _outermost(_longest(hits + _pairs(sent)))))
+    return _without_frames(sent, _without_aims(sent, found))
 
 
 def _pairs(sent: Sent) -> list[TopicHit]:
@@ -220,6 +221,26 @@ def _without_aims(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
         return False
 
     return [h for h in hits if not aim_of_talks(h)]
+
+
+# Prepositions that make talks the time of something else: "said after the talks", "during the summit"; and
+# nouns whose "of" makes them the setting ("ahead of", "on the eve of", "on the sidelines of", "the outcome of").
+TIME_PREPOSITIONS = frozenset(["after", "following", "during", "before", "since", "amid", "throughout"])
+
+
+def _without_frames(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
+    """Drop talks named only as a time or setting ("after the talks", "ahead of the summit"): no stance is on them."""
+    doc = sent.doc
+
+    def time_of(hit: TopicHit) -> bool:
+        root = doc.span_root(hit.start, hit.end)
+        if hit.topic not in TALKS or root.dep_ != "pobj":
+            return False
+        preposition = root.head
+        ahead = preposition.lower_ == "of" and preposition.head.lower_ in {"ahead", "eve", "sidelines", "outcome"}
+        return preposition.lower_ in TIME_PREPOSITIONS or ahead
+
+    return [h for h in hits if not time_of(h)]
 
 
 def _without_times(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:

@@ -76,7 +76,7 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Russia demanded that Ukraine withdraw its troops.", "Q159", "territory", "other_actor_in_content", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "between_offers", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "above_speech", 1.0),
-        ("As an outcome of the talks, Kyiv agreed to a swap.", "Q212", "direct_talks", "between_adjunct", 1.0),
+        ("As an outcome of the truce, Kyiv agreed to a swap.", "Q212", "ceasefire", "between_adjunct", 1.0),
         ("Turkey offered to host the talks.", "Q43", "mediation", "mediation_reading", 1.0),
         # the stance word and the polarity read along the holder's path
         ("Russia rejected a plan for a ceasefire.", "Q159", "ceasefire", "holder_cue_class", "rejects"),

@@ -94,6 +94,23 @@ def test_what_talks_aim_at_is_read_only_under_talks_and_never_drops_their_host()
     assert "mediation" in {topic for topic, _ in _topics("The negotiations hosted by Turkey went on for hours.")}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The spokesman said after the talks that nothing had changed.",
+        "During the summit in Alaska, new strikes hit Kharkiv.",
+        "Ahead of the talks, the army shelled the city.",
+    ],
+)
+def test_talks_named_only_as_a_time_are_no_topic(text: str) -> None:
+    assert not {topic for topic, _ in _topics(text)} & {"direct_talks", "leaders_meeting"}
+
+
+def test_a_truce_named_as_a_time_is_still_a_topic() -> None:
+    # "talks after a ceasefire" states when the holder would talk: a condition on the truce, kept
+    assert ("ceasefire", True) in _topics("Kyiv is ready for talks after a ceasefire.")
+
+
 @pytest.mark.parametrize("when", ["the month", "August", "2025", "Sept"])
 def test_the_end_of_a_stretch_of_time_is_no_truce(when: str) -> None:
     assert not any(
