@@ -61,10 +61,16 @@ class Bag:
     boosters: tuple[lightgbm.Booster, ...]
 
     def predict(self, rows: np.ndarray) -> np.ndarray:
-        """Return the mean of the models' probabilities for every row."""
+        """Return the mean of the models' probabilities for every row.
+
+        One thread: a document's few dozen rows gain nothing from more, and the OpenMP threads LightGBM
+        would start spin on after each call, taking the CPU from the spaCy parse of the other tag worker
+        (measured: 11.7 articles/s with them, against 13.8 before the bag).
+        """
         import numpy as np
 
-        return np.asarray(np.mean([booster.predict(rows) for booster in self.boosters], axis=0), dtype=np.float64)
+        scores = [booster.predict(rows, num_threads=1) for booster in self.boosters]
+        return np.asarray(np.mean(scores, axis=0), dtype=np.float64)
 
     def num_feature(self) -> int:
         """Return how many features the models read."""
