@@ -7,6 +7,8 @@ word is negated, reversed, hypothetical or past.
 
 from __future__ import annotations
 
+import re
+
 from transforms.cues import Cues
 from transforms.parse import Sent, Word
 
@@ -272,6 +274,20 @@ def past(verb: Word) -> bool:
     if verb.tag_ == "VBD":
         return True
     return verb.tag_ == "VBN" and any(lemma(c) == "have" for c in verb.children if c.dep_ == "aux")
+
+
+# Where a person stands in a photo: "(L)", "(R)", "(c)", "(from 2nd L)", "(left)", "(centre)".
+PHOTO_POSITION = re.compile(
+    r"\((?:from |far |second |third )?(?:\d(?:st|nd|rd|th) )?(?:l|r|c|left|right|center|centre)\)", re.IGNORECASE
+)
+
+
+def is_caption(sent: Sent) -> bool:
+    """Tell whether a sentence is a photo caption: it says who is pictured, not what anyone wants.
+
+    "Members of the Ukrainian (R) and Russian (L) delegations attend the talks" names where each stands.
+    """
+    return PHOTO_POSITION.search(sent.text) is not None
 
 
 def is_question(sent: Sent) -> bool:

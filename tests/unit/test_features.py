@@ -301,6 +301,21 @@ def test_a_feature_reads_what_it_claims(text: str, actor: str, topic: str, name:
     assert _feature(text, actor, topic, name) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Members of the Ukrainian (R) and Russian (L) delegations attend the peace talks in Istanbul.",
+        "Foreign ministers (from 2nd L) of Turkey and Ukraine meet before the talks on a truce.",
+    ],
+)
+def test_a_photo_caption_gives_no_candidates(text: str) -> None:
+    assert _views(text) == []
+
+
+def test_a_parenthesis_that_places_no_one_in_a_photo_keeps_the_sentence() -> None:
+    assert _views("Kyiv (the capital) demanded a ceasefire in the talks (round 2).")
+
+
 def test_the_previous_subject_is_remembered_per_sentence() -> None:
     text = "Erdogan spoke first. He said Turkey would host talks. Kyiv later demanded a truce."
     views = _views(text)
