@@ -160,10 +160,10 @@ def _leaders_meetings(
                 near |= {c.i for c in root.head.children if c.dep_ in {"nsubj", "nsubjpass"}}
                 # "proposed a meeting before the end of August between Zelensky and Putin": the parser hangs who
                 # meets on the verb, or on a word between; "between" says who meets wherever it hangs in the clause.
-                for prep in root.head.subtree:
-                    between = prep.dep_ == "prep" and prep.lower_ == "between"
-                    if between or (prep.head is root.head and prep.lower_ == "with"):
-                        near |= {t.i for t in prep.subtree}
+                for word in root.head.subtree:
+                    between = word.dep_ == "prep" and word.lower_ == "between"
+                    if between or (word.head is root.head and word.dep_ == "prep" and word.lower_ == "with"):
+                        near |= {t.i for t in word.subtree}
             words = {lemma(span.doc[i]) for i in near} & LEADER_WORDS
             hit = TopicHit(
                 hit.start, hit.end, hit.topic, bool(len(near & leader_at) >= 1 and len(leader_at) >= 2) or bool(words)
