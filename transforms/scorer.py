@@ -171,10 +171,15 @@ def load_scorer(model_dir: Path = MODEL_DIR) -> Scorer:
     def bag(pattern: str) -> list[str]:
         return [pattern.format(i) for i in range(1, int(meta.get("bag", 0)) + 1)]
 
-    missing = [name for name in bag(POSITION_MODEL) + bag(POLARITY_MODEL) if not (model_dir / name).is_file()]
-    if missing or not bag(POSITION_MODEL):
+    if not bag(POSITION_MODEL):
         raise ModelMismatchError(
-            f"{model_dir} lacks the model files {META} names ({', '.join(missing) or 'its bag size'}); "
+            f"{model_dir / META} names no bag of models (it predates them); "
+            "rebuild it with `parley train positions --gold DIR ...`"
+        )
+    missing = [name for name in bag(POSITION_MODEL) + bag(POLARITY_MODEL) if not (model_dir / name).is_file()]
+    if missing:
+        raise ModelMismatchError(
+            f"{model_dir} lacks model files that {META} names ({', '.join(missing)}); "
             "rebuild it with `parley train positions --gold DIR ...`"
         )
     return Scorer(

@@ -59,6 +59,16 @@ def test_a_model_missing_one_of_its_bag_s_files_is_refused(tmp_path: Path) -> No
         load_scorer(tmp_path / "models")
 
 
+def test_a_model_from_before_the_bags_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(MODEL_DIR, tmp_path / "models")
+    meta_path = tmp_path / "models" / "positions.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    del meta["bag"]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelMismatchError, match=r"no bag of models.*parley train positions"):
+        load_scorer(tmp_path / "models")
+
+
 def test_a_bag_scores_the_mean_of_its_models() -> None:
     import numpy as np
 
