@@ -208,7 +208,7 @@ def extract_entities(
 
 def link_mentions(doc: Doc, article_id: str, kb: KnowledgeBase, tagger: str) -> Iterator[Mention]:
     """Turn a tagged doc's entities into mentions, linked to actors where they name one."""
-    inferred: dict[str, str] = {}  # name or surname key -> slug of a titled person met earlier in this text
+    inferred: dict[str, str] = {}  # name or surname key -> a person named in full earlier in this text
     mentions = []
     covered: set[int] = set()
     for ent in doc.ents:
@@ -251,7 +251,13 @@ def _link(ent: Span, kb: KnowledgeBase, inferred: dict[str, str]) -> tuple[str |
     if alias is not None:
         if alias.kind == "metonym" and not alias.text.startswith("the ") and _after_venue_word(ent):
             return None, normalize_name(ent.text)  # "talks in Moscow": Moscow is the place
-        return alias.actor_id, kb.actors[alias.actor_id].name
+        actor = kb.actors[alias.actor_id]
+        parts = name_key(ent.text).split()
+        if actor.type == "person" and alias.kind in {"name", "alias"} and len(parts) > 1 and not kb.lookup(parts[-1]):
+            # A surname too common to name one person everywhere ("Johnson") names, after the full name, the
+            # person this text introduced; a word the knowledge base knows ("Kim Jong Un": UN) keeps its sense.
+            inferred[parts[-1]] = actor.actor_id
+        return alias.actor_id, actor.name
     if ent.label_ != "PERSON":
         return None, normalize_name(ent.text)
     name = normalize_name(ent.text)

@@ -74,6 +74,20 @@ def test_surname_alone_links_to_the_person() -> None:
     assert {"Q7747", "Q39259", "Q44215"} <= set(found)
 
 
+def test_a_shared_surname_names_the_person_the_text_named_in_full() -> None:
+    # "Johnson" alone is two people in the knowledge base, so it names neither until the text says which.
+    assert _actors("Johnson said sanctions must stay.") == {}
+    found = _actors("Boris Johnson arrived in Kyiv. Johnson said sanctions must stay.")
+    assert found.get("boris_johnson") == {"Boris Johnson", "Johnson"}
+    found = _actors("Speaker Mike Johnson met the delegation. Johnson later rejected the aid bill.")
+    assert found.get("mike_johnson") == {"Mike Johnson", "Johnson"}
+
+
+def test_a_surname_that_is_another_actors_name_keeps_that_sense() -> None:
+    found = _actors("Kim Jong Un met Putin. The UN criticised the meeting.")
+    assert "Q1065" in found and found.get("kim_jong_un") == {"Kim Jong Un"}
+
+
 def test_titled_politicians_missing_from_the_knowledge_base_get_a_stable_id() -> None:
     text = (
         "Moldovan Foreign Minister Mihai Popsoi said his country backed the plan. "

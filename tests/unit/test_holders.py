@@ -55,6 +55,11 @@ def test_both_sides_are_the_parties_the_context_names(text: str, expected: set[s
         ("Ukraine's foreign minister called for a truce.", date(2025, 6, 1), "andrii_sybiha"),
         ("Russia's foreign ministry spokeswoman dismissed the idea.", date(2025, 6, 1), "maria_zakharova"),
         ("The German chancellor backed new sanctions.", date(2025, 8, 1), "friedrich_merz"),
+        ("The British prime minister backed new sanctions.", date(2022, 5, 1), "boris_johnson"),
+        ("The British prime minister backed new sanctions.", date(2023, 5, 1), "rishi_sunak"),
+        ("The German foreign minister rejected talks with Moscow.", date(2023, 5, 1), "annalena_baerbock"),
+        ("The US defense secretary pledged more aid.", date(2023, 5, 1), "lloyd_austin"),
+        ("Britain's defence secretary pledged more aid.", date(2025, 6, 1), "john_healey"),
     ],
 )
 def test_a_role_phrase_is_the_person_in_office_on_the_articles_date(text: str, day: date, expected: str) -> None:
