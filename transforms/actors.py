@@ -65,6 +65,8 @@ class KnowledgeBase:
     offices: tuple[Office, ...] = ()
     office_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     parties: tuple[str, ...] = ()
+    # Forms that name a state only as the first half of a hyphenated pair ("Anglo-French", "Sino-Russian").
+    combining: dict[str, str] = field(default_factory=dict)
 
     def office_holders(self, office: str, of: str | None, day: date | None) -> list[str]:
         """Return who held an office (of a state or organisation, or of any) on a day; ``leader`` for the top one."""
@@ -149,6 +151,7 @@ def load_kb(path: Path = KB_PATH) -> KnowledgeBase:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     actors: dict[str, Actor] = {}
     aliases: list[Alias] = []
+    combining: dict[str, str] = {}
     for section, default_type in (
         ("states", "state"),
         ("organisations", "organisation"),
@@ -161,9 +164,10 @@ def load_kb(path: Path = KB_PATH) -> KnowledgeBase:
                 raise ValueError(f"{path}: actor id {actor.actor_id} appears twice")
             actors[actor.actor_id] = actor
             aliases.extend(_aliases(item, actor))
+            combining.update({name_key(str(form)): actor.actor_id for form in item.get("combining") or []})
     offices = tuple(_office(item, actors, path) for item in data.get("offices", []))
     words = {office: tuple(str(w) for w in forms) for office, forms in (data.get("office_words") or {}).items()}
-    return KnowledgeBase(actors, tuple(aliases), offices, words, tuple(data.get("parties", [])))
+    return KnowledgeBase(actors, tuple(aliases), offices, words, tuple(data.get("parties", [])), combining)
 
 
 def _office(item: dict[str, Any], actors: dict[str, Actor], path: Path) -> Office:

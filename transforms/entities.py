@@ -101,6 +101,8 @@ NON_POLITICAL = frozenset(
         "ex",
     ]
 )
+# "U.S.-Ukrainian" is two words and a hyphen, as "US-Ukrainian" is (spaCy joins a hyphen only between letters).
+ABBREVIATION_HYPHEN = r"(?<=[A-Z]\.)-(?=[A-Z])"
 FOOTNOTE_INFIXES = (r"\.(?=\[\w{1,4}(?:\]|$))", r"(?<=[.\]])\[(?=\w{1,4}(?:\]|$))", r"\](?=\[)")
 _POSSESSIVE = re.compile(r"[’']s?$")
 # Texts per nlp.pipe batch: on 120 of bench.corpus's articles, one process, 16 parsed 5,600 words/s, 32 only 5,000.
@@ -163,7 +165,7 @@ def load_nlp() -> Language:
             for node in model.walk():
                 node.ops = matmul
     # Footnote markers glued to a sentence ("talks.[3] The …") are tokens of their own.
-    infixes = [*(nlp.Defaults.infixes or ()), *FOOTNOTE_INFIXES]
+    infixes = [*(nlp.Defaults.infixes or ()), *FOOTNOTE_INFIXES, ABBREVIATION_HYPHEN]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[union-attr]
     nlp.add_pipe("parley_line_breaks", before="parser")
     # The same rules as the model's attribute ruler, a tenth of the time (transforms/attributes.py).
@@ -212,11 +214,20 @@ def link_mentions(doc: Doc, article_id: str, kb: KnowledgeBase, tagger: str) -> 
     mentions = []
     covered: set[int] = set()
     for ent in doc.ents:
+        if pair := _combining_mention(article_id, doc, ent.start, kb, tagger):
+            # "the Anglo-French plan": the first half names a state of its own, the second half is linked alone.
+            mentions.append(pair)
+            covered.add(ent.start)
+            ent = Span(doc, min(ent.start + 2, ent.end), ent.end, label=ent.label_)
         if ent.label_ not in KEPT_LABELS or not ent.text.strip():
             continue
         actor_id, name = _link(ent, kb, inferred)
         mentions.append(_mention(article_id, ent, ent.label_, name, actor_id, tagger))
         covered.update(range(ent.start, ent.end))
+    for token in doc:
+        if token.i not in covered and (pair := _combining_mention(article_id, doc, token.i, kb, tagger)):
+            mentions.append(pair)
+            covered.add(token.i)
     # The statistical model often misses a bare surname it has not seen; one already introduced with a
     # title earlier in the text is that person.
     for token in doc:
@@ -225,6 +236,14 @@ def link_mentions(doc: Doc, article_id: str, kb: KnowledgeBase, tagger: str) -> 
             span = doc[token.i : token.i + 1]
             mentions.append(_mention(article_id, span, "PERSON", token.text, slug, tagger))
     yield from sorted(mentions, key=lambda m: m.start_char)
+
+
+def _combining_mention(article_id: str, doc: Doc, i: int, kb: KnowledgeBase, tagger: str) -> Mention | None:
+    """Return the mention of a state by a combining form a hyphen joins to the next word ("Sino-Russian")."""
+    if i + 1 >= len(doc) or doc[i + 1].text != "-" or doc[i].whitespace_:
+        return None
+    state = kb.combining.get(name_key(doc[i].text))
+    return _mention(article_id, doc[i : i + 1], "NORP", kb.actors[state].name, state, tagger) if state else None
 
 
 def _mention(article_id: str, span: Span, label: str, name: str, actor_id: str | None, tagger: str) -> Mention:

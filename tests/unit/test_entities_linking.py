@@ -88,6 +88,23 @@ def test_a_surname_that_is_another_actors_name_keeps_that_sense() -> None:
     assert "Q1065" in found and found.get("kim_jong_un") == {"Kim Jong Un"}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Details of the Anglo-French plan were not revealed.", {"Q145": {"Anglo"}, "Q142": {"French"}}),
+        ("A Franco-German initiative demands a truce.", {"Q142": {"Franco"}, "Q183": {"German"}}),
+        ("Sino-Russian ties deepened.", {"Q148": {"Sino"}, "Q159": {"Russian"}}),
+        ("Putin rejected a joint U.S.-Ukrainian plan.", {"Q7747": {"Putin"}, "Q30": {"U.S."}, "Q212": {"Ukrainian"}}),
+    ],
+)
+def test_each_half_of_a_hyphenated_pair_names_its_state(text: str, expected: dict[str, set[str]]) -> None:
+    assert _actors(text) == expected
+
+
+def test_a_combining_form_without_its_hyphen_names_no_state() -> None:
+    assert "Q142" not in _actors("General Franco ruled Spain for decades.")
+
+
 def test_titled_politicians_missing_from_the_knowledge_base_get_a_stable_id() -> None:
     text = (
         "Moldovan Foreign Minister Mihai Popsoi said his country backed the plan. "
