@@ -26,6 +26,7 @@ class Actor:
     wikidata: str | None = None
     country: str | None = None
     role: str | None = None
+    gender: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,15 @@ def _actor(item: dict[str, Any], default_type: str) -> Actor:
         wikidata=actor_id if re.fullmatch(r"Q\d+", actor_id) else item.get("wikidata"),
         country=item.get("country"),
         role=item.get("role"),
+        gender=_gender(item),
     )
+
+
+def _gender(item: dict[str, Any]) -> str | None:
+    gender = item.get("gender")
+    if gender not in {None, "female", "male"}:
+        raise ValueError(f"actor {item['id']}: gender must be female or male, not {gender!r}")
+    return gender
 
 
 def _aliases(item: dict[str, Any], actor: Actor) -> list[Alias]:

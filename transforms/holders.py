@@ -37,6 +37,12 @@ THING_PRONOUNS = frozenset(["it", "its", "itself"])
 PLURAL_PRONOUNS = frozenset(["they", "them", "their", "themselves"])
 # A reflexive repeats its clause's subject ("Trump did not rule out joining the talks himself"): the subject holds.
 REFLEXIVE_PRONOUNS = frozenset(["himself", "herself", "itself", "themselves"])
+# "she" never takes a man the knowledge base knows as one for its antecedent, nor "he" a woman.
+PRONOUN_GENDERS = {"he": "male", "him": "male", "his": "male", "himself": "male"} | {
+    "she": "female",
+    "her": "female",
+    "herself": "female",
+}
 SPEAKER_PRONOUNS = frozenset(["we", "our", "us", "i", "my", "me", "ours", "ourselves"])
 QUOTES = frozenset(['"', "“", "”", "«", "»", "‘", "’"])
 OPENING_QUOTES = frozenset(["“", "«"])
@@ -135,7 +141,7 @@ def sentence_holders(context: DocumentContext) -> list[list[Holder]]:
         speakers.append(_speaker(context, sent))
         subjects = _root_subject_actors(context, sent)
         if not subjects and context.recent:
-            holders += [Holder(a, None, "context") for a in context.recent[-1]]
+            holders += [Holder(a, None, "context") for a in context.recent[-1] if _may_be_subject(context, sent, a)]
         found.append(holders)
         if subjects or speakers[-1]:
             context.recent.append(subjects or speakers[-1])
@@ -384,13 +390,31 @@ def _antecedent(context: DocumentContext, sent: Sent, pronoun: Word) -> tuple[st
             return tuple(dict.fromkeys([context.actor_at[subject.i], *partners]))
     for group in [*reversed(earlier), *reversed(context.recent[-3:])]:
         people = [a for a in group if context.is_person(a)]
-        if lower in PERSON_PRONOUNS and len(group) == 1 and people:
+        if lower in PERSON_PRONOUNS and len(group) == 1 and people and _gender_agrees(context, lower, people[0]):
             return group
         if lower in THING_PRONOUNS and len(group) == 1 and not people:
             return group
         if lower in PLURAL_PRONOUNS and (len(group) > 1 or not people):
             return group
+    # "Putin met Kallas. She said…": no subject agrees, so the latest woman named. Not so for "he": the men
+    # named are many, and a "he" after a woman's subject is as often someone the knowledge base lacks.
+    if PRONOUN_GENDERS.get(lower) == "female":
+        named = [context.actor_at[t.i] for t in sent if t.i < pronoun.i and t.i in context.persons]
+        for person in reversed(context.seen_persons + named):
+            if (actor := context.kb.actors.get(person)) is not None and actor.gender == "female":
+                return (person,)
     return ()
+
+
+def _may_be_subject(context: DocumentContext, sent: Sent, actor_id: str) -> bool:
+    """Tell whether an actor may be what a sentence's pronoun subjects stand for ("She said…" is no man)."""
+    pronouns = [t.lower_ for t in sent if t.dep_ in SUBJECT_DEPS and t.lower_ in PRONOUN_GENDERS]
+    return all(_gender_agrees(context, p, actor_id) for p in pronouns)
+
+
+def _gender_agrees(context: DocumentContext, pronoun: str, actor_id: str) -> bool:
+    actor = context.kb.actors.get(actor_id)
+    return actor is None or actor.gender is None or actor.gender == PRONOUN_GENDERS[pronoun]
 
 
 def _speaker(context: DocumentContext, sent: Sent) -> tuple[str, ...]:

@@ -106,6 +106,21 @@ def test_a_pronoun_takes_the_previous_subject() -> None:
     assert ("Q39259", "pronoun") in _last("Erdogan spoke to reporters in Ankara. He offered to host the talks.")
 
 
+def test_a_pronoun_takes_no_antecedent_of_the_other_gender() -> None:
+    found = _last("Meloni met Trump in Rome. Later Trump spoke to reporters. He offered to host the talks.")
+    assert ("Q22686", "pronoun") in found and not any(actor == "giorgia_meloni" for actor, _ in found)
+    found = _last("Trump met Meloni in Rome. Later Meloni spoke to reporters. He offered to host the talks.")
+    assert ("Q22686", "pronoun") in found and not any(actor == "giorgia_meloni" for actor, _ in found)
+    # No subject agrees: nobody, not even as the previous sentence's holder.
+    found = _last("Kallas flew to Kyiv on Sunday. He offered to host the talks.")
+    assert not any(actor == "kaja_kallas" for actor, _ in found)
+
+
+def test_she_takes_the_latest_woman_named_when_no_subject_is_one() -> None:
+    found = _last("Putin met Meloni in Rome. She offered to host the talks.")
+    assert ("giorgia_meloni", "pronoun") in found and not any(actor == "Q7747" for actor, _ in found)
+
+
 def test_we_inside_a_quotation_is_its_speaker() -> None:
     found = _last('"We are ready for talks at any level," Zelensky said on Tuesday.')
     assert ("Q3881739", "pronoun") in found
