@@ -145,6 +145,8 @@ def _outermost(hits: list[TopicHit]) -> list[TopicHit]:
     ]
 
 
+# Topics that are gatherings: a place named as an adjunct in their sentence is where they meet.
+GATHERINGS = frozenset(["direct_talks", "leaders_meeting", "mediation"])
 # Prepositions that say where another topic happens ("a meeting in Istanbul", "talks at the Black Sea").
 PLACE_PREPOSITIONS = frozenset(["in", "at", "near", "outside", "inside", "from", "on"])
 
@@ -159,7 +161,17 @@ def _without_venues(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
         # A place says where only as an adjunct or a modifier; as a clause's subject it is what is said of it
         # ("… won't join NATO and that Crimea will stay part of Russia" is about Crimea).
         where = (root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS) or root.dep_ in {"compound", "nmod"}
-        return root.pos_ == "PROPN" and where and any(roots.get(a.i, hit.topic) != hit.topic for a in root.ancestors)
+        if root.pos_ != "PROPN" or not where:
+            return False
+        if any(roots.get(a.i, hit.topic) != hit.topic for a in root.ancestors):
+            return True
+        # "The meeting was chaired by Fidan in Istanbul": a city that stands for talks ("the Istanbul talks") is,
+        # where the sentence names a gathering elsewhere, that gathering's place.
+        return (
+            root.dep_ == "pobj"
+            and hit.topic in GATHERINGS
+            and any(h.topic in GATHERINGS and doc.span_root(h.start, h.end).i != root.i for h in hits)
+        )
 
     return [h for h in hits if not venue(h)]
 

@@ -41,6 +41,14 @@ def test_a_place_named_as_a_cue_is_the_venue_of_another_topic() -> None:
     assert "leaders_meeting" in found and "direct_talks" not in found
 
 
+def test_a_city_that_stands_for_talks_is_the_place_of_a_meeting_named_elsewhere_in_its_sentence() -> None:
+    # "Istanbul" hangs on the chair, not on the meeting, yet it says where the meeting was.
+    found = {t for t, _ in _topics("The meeting was chaired by the Turkish foreign minister in Istanbul.")}
+    assert "leaders_meeting" in found and "direct_talks" not in found
+    # With no gathering beside it, the city still stands for the talks.
+    assert ("direct_talks", False) in _topics("In Istanbul, Russia said it wants a ceasefire.")
+
+
 def test_what_is_organised_is_still_itself() -> None:
     found = {t for t, _ in _topics("Kyiv proposed organising a presidential-level meeting by August.")}
     assert {"leaders_meeting", "mediation"} <= found
