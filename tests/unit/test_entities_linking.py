@@ -115,6 +115,19 @@ def test_titled_politicians_missing_from_the_knowledge_base_get_a_stable_id() ->
     assert not any("roberts" in actor for actor in found)
 
 
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Sen. Roger Wicker said the aid must continue.", "roger_wicker"),
+        ("Rep. Brian Fitzpatrick urged new sanctions.", "brian_fitzpatrick"),
+        ("Gen. Christopher Cavoli warned of a long war.", "christopher_cavoli"),
+        ("The Ukrainian delegate Olena Marchenko spoke first.", "olena_marchenko"),
+    ],
+)
+def test_an_abbreviated_title_or_a_delegates_also_marks_a_politician(text: str, actor: str) -> None:
+    assert actor in _actors(text)
+
+
 def test_knowledge_base_is_well_formed() -> None:
     kb = load_kb()
     assert len(kb.actors) > 150
