@@ -253,6 +253,14 @@ def _collectives(context: DocumentContext, sentences: list[Sent], index: int) ->
         )
         standalone = token.lower_ in {"both", "each"} and token.dep_ in SUBJECT_DEPS
         leaders = token.lemma_.lower() in LEADER_NOUNS and token.tag_ == "NNS" and bool(marks & COLLECTIVE_MARKS)
+        # "The leaders agreed…" as a subject with nothing saying whose ("the leaders of France", "European leaders").
+        leaders = leaders or (
+            token.lemma_.lower() in LEADER_NOUNS
+            and token.tag_ == "NNS"
+            and marks == {"the"}
+            and token.dep_ in SUBJECT_DEPS
+            and not any(c.dep_ in {"prep", "compound", "poss"} or c.i in context.actor_at for c in token.children)
+        )
         if leaders:
             # "the two presidents", "both leaders": the last two leaders met in the text.
             pair = _recent_leaders(context)

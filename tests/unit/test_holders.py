@@ -47,6 +47,21 @@ def test_both_sides_are_the_parties_the_context_names(text: str, expected: set[s
 
 
 @pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        ("The two presidents agreed to halt strikes on power plants.", {"Q22686", "Q7747"}),
+        ("The leaders agreed to halt strikes on power plants.", {"Q22686", "Q7747"}),
+        # Whose leaders the phrase says itself: no pair from the context.
+        ("The leaders of Poland and Finland agreed to halt strikes on power plants.", set()),
+        ("The European leaders agreed to halt strikes on power plants.", set()),
+    ],
+)
+def test_the_leaders_are_the_last_two_leaders_the_text_named(last: str, expected: set[str]) -> None:
+    text = f"Trump spoke with Putin for two hours on Tuesday. {last}"
+    assert {a for a, via in _last(text, date(2025, 3, 20)) if via == "collective"} == expected
+
+
+@pytest.mark.parametrize(
     ("text", "day", "expected"),
     [
         ("The US president rejected the plan.", date(2023, 6, 1), "Q6279"),
