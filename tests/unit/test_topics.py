@@ -25,6 +25,9 @@ def _topics(text: str) -> set[tuple[str, bool]]:
         ("Kyiv wants to end Russia's war this year.", "ceasefire"),  # a name between the words of a cue
         ("Moscow must come to table, the minister said.", "direct_talks"),  # the phrase's article left out
         ("The two sides agreed to meet again in June.", "direct_talks"),  # parties meeting again resume their talks
+        ("Moscow hinted the president should be removed from office.", "regime_change"),  # replacing the leadership
+        ("The Kremlin floated a temporary administration for the country.", "regime_change"),
+        ("Hardliners want the president to step down before any deal.", "regime_change"),
     ],
 )
 def test_a_topic_is_found_by_lemma_and_syntax(text: str, topic: str) -> None:
