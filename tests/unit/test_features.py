@@ -93,6 +93,7 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Moscow demanded a halt to arms supplies.", "Q159", "military_aid", "topic_reversed", 1.0),
         ("Moscow demanded a halt to arms supplies.", "Q159", "military_aid", "path_polarity", "contra"),
         ("Russia demanded the withdrawal of troops from the regions.", "Q159", "territory", "path_polarity", "pro"),
+        ("Moscow wants the president removed from office.", "Q159", "regime_change", "path_polarity", "pro"),
         ("Washington never intended to accept a truce.", "Q30", "ceasefire", "holder_cue_negated", 1.0),
         ("Kyiv wants a truce rather than talks.", "Q212", "direct_talks", "path_polarity", "contra"),
         (
