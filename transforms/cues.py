@@ -79,6 +79,7 @@ class Cues:
     collective_nouns: frozenset[str]
     group_nouns: frozenset[str]
     reversal_exempt: dict[str, frozenset[str]]
+    topic_reversal: dict[str, frozenset[str]]
     leaving_threats: frozenset[Phrase]
 
 
@@ -150,6 +151,7 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         collective_nouns=listed("collective_nouns"),
         group_nouns=listed("group_nouns"),
         reversal_exempt={t: frozenset(w.lower() for w in ws) for t, ws in data["reversal_exempt"].items()},
+        topic_reversal={t: frozenset(w.lower() for w in ws) for t, ws in data["topic_reversal"].items()},
         leaving_threats=frozenset(words(p) for p in data["leaving_threats"]),
     )
 

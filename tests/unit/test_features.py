@@ -94,6 +94,10 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Moscow demanded a halt to arms supplies.", "Q159", "military_aid", "path_polarity", "contra"),
         ("Russia demanded the withdrawal of troops from the regions.", "Q159", "territory", "path_polarity", "pro"),
         ("Moscow wants the president removed from office.", "Q159", "regime_change", "path_polarity", "pro"),
+        ("Moscow is dragging out the war, the minister said.", "Q159", "ceasefire", "path_polarity", "contra"),
+        ("Moscow wants to prolong the conflict.", "Q159", "ceasefire", "path_polarity", "contra"),
+        # "continue" reverses only a truce's own words, not what follows it elsewhere.
+        ("Moscow will continue the talks on a ceasefire.", "Q159", "ceasefire", "path_polarity", "pro"),
         ("Washington never intended to accept a truce.", "Q30", "ceasefire", "holder_cue_negated", 1.0),
         ("Kyiv wants a truce rather than talks.", "Q212", "direct_talks", "path_polarity", "contra"),
         (
