@@ -18,7 +18,7 @@ from typing import cast
 import spacy
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler, Lemmatizer
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex
 from thinc.api import NumpyOps
 from threadpoolctl import threadpool_limits
@@ -221,7 +221,7 @@ def link_mentions(doc: Doc, article_id: str, kb: KnowledgeBase, tagger: str) -> 
     mentions = []
     covered: set[int] = set()
     for ent in doc.ents:
-        if pair := _combining_mention(article_id, doc, ent.start, kb, tagger):
+        if pair := _combining_mention(article_id, doc[ent.start], kb, tagger):
             # "the Anglo-French plan": the first half names a state of its own, the second half is linked alone.
             mentions.append(pair)
             covered.add(ent.start)
@@ -232,7 +232,7 @@ def link_mentions(doc: Doc, article_id: str, kb: KnowledgeBase, tagger: str) -> 
         mentions.append(_mention(article_id, ent, ent.label_, name, actor_id, tagger))
         covered.update(range(ent.start, ent.end))
     for token in doc:
-        if token.i not in covered and (pair := _combining_mention(article_id, doc, token.i, kb, tagger)):
+        if token.i not in covered and (pair := _combining_mention(article_id, token, kb, tagger)):
             mentions.append(pair)
             covered.add(token.i)
     # The statistical model often misses a bare surname it has not seen; one already introduced with a
@@ -245,12 +245,14 @@ def link_mentions(doc: Doc, article_id: str, kb: KnowledgeBase, tagger: str) -> 
     yield from sorted(mentions, key=lambda m: m.start_char)
 
 
-def _combining_mention(article_id: str, doc: Doc, i: int, kb: KnowledgeBase, tagger: str) -> Mention | None:
+def _combining_mention(article_id: str, word: Token, kb: KnowledgeBase, tagger: str) -> Mention | None:
     """Return the mention of a state by a combining form a hyphen joins to the next word ("Sino-Russian")."""
-    if i + 1 >= len(doc) or doc[i + 1].text != "-" or doc[i].whitespace_:
+    # Most words are no combining form: the cheap look-up first (this runs on every word of every text).
+    state = kb.combining.get(word.lower_)
+    doc = word.doc
+    if state is None or word.whitespace_ or word.i + 1 >= len(doc) or doc[word.i + 1].text != "-":
         return None
-    state = kb.combining.get(name_key(doc[i].text))
-    return _mention(article_id, doc[i : i + 1], "NORP", kb.actors[state].name, state, tagger) if state else None
+    return _mention(article_id, doc[word.i : word.i + 1], "NORP", kb.actors[state].name, state, tagger)
 
 
 def _mention(article_id: str, span: Span, label: str, name: str, actor_id: str | None, tagger: str) -> Mention:

@@ -192,8 +192,8 @@ def reversed_topic(
     first = words[0]
     doc = first.doc
     exempt = cues.reversal_exempt.get(topic, frozenset())
-    opposite = cues.reversal | cues.topic_reversal.get(topic, frozenset())
-    if own and any(lemma(t) in opposite and lemma(t) not in exempt for t in words):
+    opposite = cues.topic_reversal.get(topic, frozenset())
+    if own and any((lemma(t) in cues.reversal or lemma(t) in opposite) and lemma(t) not in exempt for t in words):
         return True
     for t in doc[max(first.sent.start, first.i - 5) : first.i]:
         if t.lower_ in {"instead", "rather"} and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in {"of", "than"}:
