@@ -43,6 +43,8 @@ PRONOUN_GENDERS = {"he": "male", "him": "male", "his": "male", "himself": "male"
     "her": "female",
     "herself": "female",
 }
+# How many of the last people named a "she" without an agreeing subject may go back to.
+RECENT_PEOPLE = 6
 SPEAKER_PRONOUNS = frozenset(["we", "our", "us", "i", "my", "me", "ours", "ourselves"])
 QUOTES = frozenset(['"', "“", "”", "«", "»", "‘", "’"])
 OPENING_QUOTES = frozenset(["“", "«"])
@@ -404,11 +406,12 @@ def _antecedent(context: DocumentContext, sent: Sent, pronoun: Word) -> tuple[st
             return group
         if lower in PLURAL_PRONOUNS and (len(group) > 1 or not people):
             return group
-    # "Putin met Kallas. She said…": no subject agrees, so the latest woman named. Not so for "he": the men
-    # named are many, and a "he" after a woman's subject is as often someone the knowledge base lacks.
+    # "Putin met Kallas. She said…": no subject agrees, so the latest woman named among the last few people
+    # (further back, "she" is as likely a woman the knowledge base lacks). Not so for "he": the men named are
+    # many, and a "he" after a woman's subject is as often someone the knowledge base lacks.
     if PRONOUN_GENDERS.get(lower) == "female":
         named = [context.actor_at[t.i] for t in sent if t.i < pronoun.i and t.i in context.persons]
-        for person in reversed(context.seen_persons + named):
+        for person in reversed((context.seen_persons + named)[-RECENT_PEOPLE:]):
             if (actor := context.kb.actors.get(person)) is not None and actor.gender == "female":
                 return (person,)
     return ()

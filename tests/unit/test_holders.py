@@ -134,6 +134,12 @@ def test_a_pronoun_takes_no_antecedent_of_the_other_gender() -> None:
 def test_she_takes_the_latest_woman_named_when_no_subject_is_one() -> None:
     found = _last("Putin met Meloni in Rome. She offered to host the talks.")
     assert ("giorgia_meloni", "pronoun") in found and not any(actor == "Q7747" for actor, _ in found)
+    # Only among the last few people named: further back, "she" is as likely a woman the base lacks.
+    text = (
+        "Meloni spoke first. Trump met Putin. Macron met Merz. Zelensky met Erdogan. Starmer met Tusk. "
+        "She offered to host the talks."
+    )
+    assert not any(actor == "giorgia_meloni" for actor, _ in _last(text))
 
 
 def test_we_inside_a_quotation_is_its_speaker() -> None:
