@@ -124,7 +124,7 @@ def test_titled_politicians_missing_from_the_knowledge_base_get_a_stable_id() ->
         ("The Ukrainian delegate Olena Marchenko spoke first.", "olena_marchenko"),
     ],
 )
-def test_an_abbreviated_title_or_a_delegates_also_marks_a_politician(text: str, actor: str) -> None:
+def test_abbreviated_titles_and_words_for_delegates_mark_a_politician(text: str, actor: str) -> None:
     assert actor in _actors(text)
 
 
