@@ -145,8 +145,6 @@ def _outermost(hits: list[TopicHit]) -> list[TopicHit]:
     ]
 
 
-# Topics that are gatherings: a place named as an adjunct in their sentence is where they meet.
-GATHERINGS = frozenset(["direct_talks", "leaders_meeting", "mediation"])
 # Prepositions that say where another topic happens ("a meeting in Istanbul", "talks at the Black Sea").
 PLACE_PREPOSITIONS = frozenset(["in", "at", "near", "outside", "inside", "from", "on"])
 
@@ -212,6 +210,8 @@ MONTHS = frozenset(
 # Topics whose words name talks; links by which a clause says what talks are for ("talks to end the war",
 # "negotiations on ending the war", "talks aimed at ending the war").
 TALKS = frozenset(["direct_talks", "leaders_meeting"])
+# Gatherings: talks and their mediation; a place named as an adjunct in their sentence is where they meet.
+GATHERINGS = TALKS | {"mediation"}
 AIM_DEPS = frozenset(["acl", "advcl", "xcomp", "pcomp", "prep", "pobj"])
 
 
