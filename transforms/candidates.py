@@ -135,9 +135,21 @@ def generate(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date
         sentence.cue_tokens = {i for c in stance_cues for i in c.tokens}
         sentences.append(sentence)
         # A question asks about a position and a photo caption says who is pictured: neither states one.
-        if not sentence.question and not is_caption(sentence.span):
+        if not sentence.question and not is_caption(sentence.span) and not _other_war(span, context, cues):
             candidates += _pairs(sentence, kb)
     return DocumentCandidates(context, sentences, candidates, Spread.of(candidates))
+
+
+def _other_war(span: Sent, context: DocumentContext, cues: Cues) -> bool:
+    """Tell whether a sentence is about another war: it names one of its places or parties, and no side of this one.
+
+    Envoys and mediators of this war work on others too: "Fidan urges a full ceasefire in Gaza" is no position on
+    a truce here. A Russian or Ukrainian actor named anywhere in the sentence keeps it ("Iranian drones hit Kyiv").
+    """
+    if not any(t.lower_ in cues.other_conflicts for t in span):
+        return False
+    kb = context.kb
+    return not any(kb.party_of(context.actor_at[t.i]) for t in span if t.i in context.actor_at)
 
 
 def _leaders_meetings(

@@ -317,6 +317,21 @@ def test_a_photo_caption_gives_no_candidates(text: str) -> None:
     assert _views(text) == []
 
 
+def test_a_sentence_about_another_war_gives_no_candidates() -> None:
+    assert _views("In Doha, Fidan urged Hamas and Israel to keep the truce and return to the talks.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iranian drones struck Kyiv hours after Zelensky proposed a ceasefire.",
+        "Witkoff, who brokered the Gaza truce, said Moscow now wants a ceasefire too.",
+    ],
+)
+def test_a_sentence_naming_another_war_beside_this_one_keeps_its_candidates(text: str) -> None:
+    assert {v.candidate.topic for v in _views(text)} >= {"ceasefire"}
+
+
 def test_a_parenthesis_that_places_no_one_in_a_photo_keeps_the_sentence() -> None:
     assert _views("Kyiv (the capital) demanded a ceasefire in the talks (round 2).")
 
