@@ -83,10 +83,29 @@ def gold_documents(gold_dir: Path) -> list[tuple[str, str, dict[str, Any]]]:
         text_path = path.with_suffix(".txt")
         if not text_path.exists():
             continue
-        documents.append((path.stem, text_path.read_text(encoding="utf-8"), json.loads(path.read_text("utf-8"))))
+        try:
+            text, annotation = text_path.read_text(encoding="utf-8"), json.loads(path.read_text("utf-8"))
+        except ValueError as exc:  # not UTF-8, or not JSON: say which file, as a reader of hundreds needs
+            raise ValueError(f"{path if isinstance(exc, json.JSONDecodeError) else text_path}: {exc}") from exc
+        _check_annotation(path, annotation)
+        documents.append((path.stem, text, annotation))
     if not documents:
         raise FileNotFoundError(f"no NAME.txt + NAME.json pairs in {gold_dir}")
     return documents
+
+
+def _check_annotation(path: Path, annotation: Any) -> None:
+    """Refuse an annotation the scorers cannot read, naming the file and the item (not a KeyError later)."""
+    if not isinstance(annotation, dict):
+        raise ValueError(f"{path}: the annotation is a {type(annotation).__name__}, not an object")
+    for part, needed in (("actors", ("id", "name")), ("positions", ("actor", "topic", "stance", "evidence"))):
+        items = annotation.get(part, [])
+        if not isinstance(items, list):
+            raise ValueError(f"{path}: {part} is not a list")
+        for index, item in enumerate(items):
+            lacking = [k for k in needed if not isinstance(item, dict) or not isinstance(item.get(k), str)]
+            if lacking:
+                raise ValueError(f"{path}: {part}[{index}] has no {', '.join(lacking)}")
 
 
 def same_actor(pred_id: str, pred_name: str, gold_id: str, gold_name: str) -> bool:
