@@ -201,10 +201,12 @@ def _roles(context: DocumentContext, sent: Sent) -> list[Holder]:
     taken: set[int] = set()
     for start, end, office in sorted(_office_phrases(context.kb).find(tokens), key=lambda m: (m[0], -(m[1] - m[0]))):
         span = tokens[start:end]
-        if taken & {t.i for t in span} or any(t.i in context.actor_at for t in span):
+        head = _phrase_head(span)
+        # A name among the phrase's words is a qualifier ("the head of the Ukrainian delegation", "Russia's UN
+        # ambassador"), not the office; a name as its head is no office at all.
+        if taken & {t.i for t in span} or head.i in context.actor_at:
             continue
         taken |= {t.i for t in span}
-        head = span[-1]
         if head.tag_ in {"NNS", "NNPS"} or _names_a_person(context, head):
             continue
         person = _office_holder(context, head, office)
@@ -233,16 +235,36 @@ def _names_a_person(context: DocumentContext, head: Word) -> bool:
     return any(c.i in context.persons for c in head.children if c.dep_ in {"appos", "compound", "npadvmod"})
 
 
+def _phrase_head(span: list[Word]) -> Word:
+    """Return the word that heads an office phrase: "secretary" in "secretary of state", not "state"."""
+    inside = {t.i for t in span}
+    return next((t for t in span if t.head.i not in inside or t.head.i == t.i), span[-1])
+
+
 def _office_holder(context: DocumentContext, head: Word, office: str) -> str | None:
     qualifiers = [context.actor_at[t.i] for t in head.subtree if t.i in context.actor_at and t.i < head.i]
     of_phrase = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
     qualifiers += [context.actor_at[t.i] for p in of_phrase for t in p.subtree if t.i in context.actor_at]
-    qualifiers = [q for q in qualifiers if not context.is_person(q)]
+    # A leader's office staff are their state's ("Putin's spokesman" is the Kremlin's); another person's are not
+    # ("Lavrov's spokeswoman" speaks for the ministry, an office of its own).
+    states = [_leader_state(context, q) if context.is_person(q) else q for q in qualifiers]
+    qualifiers = [q for q in states if q is not None]
+    for qualifier in qualifiers:
+        # "the UN ambassador of Russia": the first qualifier with such an office names it
+        holders = set(context.kb.office_holders(office, qualifier, context.day))
+        if len(holders) == 1:
+            return holders.pop()
+        if holders:  # "Putin's aide" among several: the one the text last named, else nobody
+            return next((p for p in reversed(context.seen_persons) if p in holders), None)
     if qualifiers:
-        holders = context.kb.office_holders(office, qualifiers[0], context.day)
-        return holders[0] if len(set(holders)) == 1 else None
+        return None
     holding = set(context.kb.office_holders(office, None, context.day))
     return next((p for p in reversed(context.seen_persons) if p in holding), None)
+
+
+def _leader_state(context: DocumentContext, person: str) -> str | None:
+    """Return the state a person leads on the article's date, if any."""
+    return next((o.of for o in context.kb.offices if o.holder == person and o.leader and o.held_on(context.day)), None)
 
 
 def _collectives(context: DocumentContext, sentences: list[Sent], index: int) -> list[Holder]:

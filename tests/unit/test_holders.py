@@ -81,6 +81,41 @@ def test_a_role_phrase_is_the_person_in_office_on_the_articles_date(text: str, d
     assert (expected, "role") in _last(text, day)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An office of several words is read by its head word ("secretary", not "state").
+        ("The US secretary of state pledged more aid.", "Q324546"),
+        ("The Ukrainian chief of staff rejected the plan.", "andriy_yermak"),
+        # A leader's staff are the staff of the state the leader leads.
+        ("Putin's spokesman dismissed the plan.", "dmitry_peskov"),
+        ("Zelensky's chief of staff rejected the plan.", "andriy_yermak"),
+        # A name inside the office's words qualifies it: the delegation's head, not Ukraine's "head".
+        ("The head of the Ukrainian delegation rejected the plan.", "rustem_umerov"),
+        ("Russia's UN ambassador rejected the plan.", "vasily_nebenzya"),
+        ("The UN ambassador of Russia rejected the plan.", "vasily_nebenzya"),
+        # One of several in that office: the one the text last named.
+        ("Medinsky, an aide to President Putin, met the press. Putin's aide rejected the plan.", "Q1370425"),
+    ],
+)
+def test_a_role_phrase_is_read_by_its_head_and_its_qualifiers(text: str, expected: str) -> None:
+    assert (expected, "role") in _last(text, date(2025, 8, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("The head of the Ukrainian delegation rejected the plan.", "Q3881739"),
+        # Whose envoy among several the text does not say: nobody, rather than a guess.
+        ("Trump's special envoy rejected the plan.", "steve_witkoff"),
+        # A minister's spokeswoman is no spokeswoman of the state's leader.
+        ("Lavrov's spokeswoman dismissed the plan.", "dmitry_peskov"),
+    ],
+)
+def test_a_role_phrase_takes_no_office_it_does_not_name(text: str, wrong: str) -> None:
+    assert wrong not in {actor for actor, via in _last(text, date(2025, 8, 1)) if via == "role"}
+
+
 def test_a_role_without_a_country_is_the_last_person_met_in_that_office() -> None:
     text = "Sergei Lavrov met reporters in Moscow on Monday. The foreign minister said talks could resume."
     assert ("Q44215", "role") in _last(text, date(2025, 6, 1))
