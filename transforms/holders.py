@@ -207,9 +207,10 @@ def _roles(context: DocumentContext, sent: Sent) -> list[Holder]:
         if taken & {t.i for t in span} or head.i in context.actor_at:
             continue
         taken |= {t.i for t in span}
-        if head.tag_ in {"NNS", "NNPS"} or _names_a_person(context, head):
+        when = _office_time(tokens, start)
+        if head.tag_ in {"NNS", "NNPS"} or _names_a_person(context, head) or when is None:
             continue
-        person = _office_holder(context, head, office)
+        person = _office_holder(context, head, office, earlier=when == "earlier")
         if person is not None:
             context.resolved_at[head.i] = ((person,), "role")
             holders.append(Holder(person, head.i, "role"))
@@ -241,7 +242,32 @@ def _phrase_head(span: list[Word]) -> Word:
     return next((t for t in span if t.head.i not in inside or t.head.i == t.i), span[-1])
 
 
-def _office_holder(context: DocumentContext, head: Word, office: str) -> str | None:
+# Words before an office that make it someone else's: the deputy's, the shadow's, the successor's.
+NOT_THE_HOLDER = frozenset(
+    ["deputy", "assistant", "shadow", "acting", "interim", "incoming", "future", "next", "prospective", "would-be"]
+)
+# Words that make it an earlier holder's: "the former foreign minister", "the ex-president".
+EARLIER_HOLDER = frozenset(["former", "ex", "late", "previous", "then", "erstwhile", "onetime", "one-time"])
+NOUN_PHRASE_EDGE = frozenset(["DET", "ADP", "VERB", "AUX", "CCONJ", "SCONJ", "PUNCT", "PART", "PRON"])
+
+
+def _office_time(tokens: list[Word], start: int) -> str | None:
+    """Return whose office a phrase names by the words before it in its noun phrase: "now", "earlier" or None."""
+    for token in reversed(tokens[max(0, start - 4) : start]):
+        word = token.lower_
+        if word in EARLIER_HOLDER:
+            return "earlier"
+        if word in NOT_THE_HOLDER:
+            return None
+        if token.pos_ in NOUN_PHRASE_EDGE and word != "-":
+            break  # "Russia's former president" ends at "'s"; "and then the president" at "the"
+    return "now"
+
+
+def _office_holder(context: DocumentContext, head: Word, office: str, *, earlier: bool = False) -> str | None:
+    """Return who holds the office a role phrase names, or held it before when ``earlier``; None when unclear."""
+    if earlier:
+        return _earlier_holder(context, head, office)
     qualifiers = [context.actor_at[t.i] for t in head.subtree if t.i in context.actor_at and t.i < head.i]
     of_phrase = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
     qualifiers += [context.actor_at[t.i] for p in of_phrase for t in p.subtree if t.i in context.actor_at]
@@ -260,6 +286,21 @@ def _office_holder(context: DocumentContext, head: Word, office: str) -> str | N
         return None
     holding = set(context.kb.office_holders(office, None, context.day))
     return next((p for p in reversed(context.seen_persons) if p in holding), None)
+
+
+def _earlier_holder(context: DocumentContext, head: Word, office: str) -> str | None:
+    """Return the earlier holder of an office the text last named ("Kuleba … the former foreign minister")."""
+    day = context.day
+    qualifiers = {context.actor_at[t.i] for t in head.subtree if t.i in context.actor_at}
+    earlier = {
+        o.holder
+        for o in context.kb.offices
+        if o.office == office
+        and (not qualifiers or o.of in qualifiers)
+        and o.until is not None
+        and (day is None or o.until <= day)
+    }
+    return next((p for p in reversed(context.seen_persons) if p in earlier), None)
 
 
 def _leader_state(context: DocumentContext, person: str) -> str | None:

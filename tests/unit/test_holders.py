@@ -116,6 +116,30 @@ def test_a_role_phrase_takes_no_office_it_does_not_name(text: str, wrong: str) -
     assert wrong not in {actor for actor, via in _last(text, date(2025, 8, 1)) if via == "role"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia's deputy foreign minister rejected the plan.",
+        "Ukraine's deputy prime minister rejected the plan.",
+        "The acting US president rejected the plan.",
+        "Ukraine's former foreign minister rejected the plan.",
+        "The ex-president of Ukraine rejected the plan.",
+    ],
+)
+def test_a_deputy_or_a_former_holder_is_not_the_holder_of_the_office(text: str) -> None:
+    assert not {actor for actor, via in _last(text, date(2025, 8, 1)) if via == "role"}
+
+
+def test_a_former_holder_is_the_earlier_holder_the_text_named() -> None:
+    text = "Dmytro Kuleba spoke in Kyiv on Monday. The former foreign minister rejected the plan."
+    assert ("dmytro_kuleba", "role") in _last(text, date(2025, 8, 1))
+
+
+def test_a_time_word_before_the_noun_phrase_leaves_the_office_as_it_is() -> None:
+    text = "Kyiv said no, and then the Russian president rejected the plan."
+    assert ("Q7747", "role") in _last(text, date(2025, 8, 1))
+
+
 def test_a_role_without_a_country_is_the_last_person_met_in_that_office() -> None:
     text = "Sergei Lavrov met reporters in Moscow on Monday. The foreign minister said talks could resume."
     assert ("Q44215", "role") in _last(text, date(2025, 6, 1))
