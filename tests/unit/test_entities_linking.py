@@ -59,6 +59,13 @@ def test_metonyms_and_demonyms_link_to_states() -> None:
     assert "Kyiv" in found["Q212"] and "Ukrainian" in found["Q212"] and "Russian" in found["Q159"]
 
 
+@pytest.mark.parametrize(
+    "phrase", ["European officials", "European diplomats", "European foreign ministers", "European states"]
+)
+def test_europeans_named_by_their_office_are_the_european_group(phrase: str) -> None:
+    assert phrase in _actors(f"In Berlin, {phrase} insisted on guarantees for Kyiv.").get("europe", set())
+
+
 def test_a_capital_used_as_a_venue_is_a_place() -> None:
     found = _actors("The delegations met in Paris and later in Moscow.")
     assert "Q142" not in found and "Q159" not in found
