@@ -56,6 +56,10 @@ class Office:
             return self.until is None
         return self.start <= day and (self.until is None or day < self.until)
 
+    def left_by(self, day: date | None) -> bool:
+        """Tell whether its holder had left the office by that day (on no day: whether they have left it)."""
+        return self.until is not None and (day is None or self.until <= day)
+
 
 @dataclass(frozen=True)
 class KnowledgeBase:
@@ -69,14 +73,17 @@ class KnowledgeBase:
     # Forms that name a state only as the first half of a hyphenated pair ("Anglo-French", "Sino-Russian").
     combining: dict[str, str] = field(default_factory=dict)
 
-    def office_holders(self, office: str, of: str | None, day: date | None) -> list[str]:
-        """Return who held an office (of a state or organisation, or of any) on a day; ``leader`` for the top one."""
+    def office_holders(self, office: str, of: str | None, day: date | None, *, former: bool = False) -> list[str]:
+        """Return who held an office (of a state or organisation, or of any) on a day; ``leader`` for the top one.
+
+        ``former``: who had held it and left it by that day instead.
+        """
         return [
             o.holder
             for o in self.offices
             if (o.office == office or (office == "leader" and o.leader))
             and (of is None or o.of == of)
-            and o.held_on(day)
+            and (o.left_by(day) if former else o.held_on(day))
         ]
 
     def party_of(self, actor_id: str) -> str | None:

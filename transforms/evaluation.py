@@ -11,6 +11,7 @@ and polarity agree (each gold position matched once). Precision, recall and F1 a
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,15 +84,20 @@ def gold_documents(gold_dir: Path) -> list[tuple[str, str, dict[str, Any]]]:
         text_path = path.with_suffix(".txt")
         if not text_path.exists():
             continue
-        try:
-            text, annotation = text_path.read_text(encoding="utf-8"), json.loads(path.read_text("utf-8"))
-        except ValueError as exc:  # not UTF-8, or not JSON: say which file, as a reader of hundreds needs
-            raise ValueError(f"{path if isinstance(exc, json.JSONDecodeError) else text_path}: {exc}") from exc
+        text, annotation = _read(text_path, str), _read(path, json.loads)
         _check_annotation(path, annotation)
         documents.append((path.stem, text, annotation))
     if not documents:
         raise FileNotFoundError(f"no NAME.txt + NAME.json pairs in {gold_dir}")
     return documents
+
+
+def _read(path: Path, parse: Callable[[str], Any]) -> Any:
+    """Read a gold file; one that is not UTF-8, or not JSON, is named in the error, as a reader of hundreds needs."""
+    try:
+        return parse(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from exc
 
 
 def _check_annotation(path: Path, annotation: Any) -> None:

@@ -265,9 +265,7 @@ def _office_time(tokens: list[Word], start: int) -> str | None:
 
 
 def _office_holder(context: DocumentContext, head: Word, office: str, *, earlier: bool = False) -> str | None:
-    """Return who holds the office a role phrase names, or held it before when ``earlier``; None when unclear."""
-    if earlier:
-        return _earlier_holder(context, head, office)
+    """Return who holds the office a role phrase names (who held it before, ``earlier``); None when unclear."""
     qualifiers = [context.actor_at[t.i] for t in head.subtree if t.i in context.actor_at and t.i < head.i]
     of_phrase = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
     qualifiers += [context.actor_at[t.i] for p in of_phrase for t in p.subtree if t.i in context.actor_at]
@@ -277,30 +275,18 @@ def _office_holder(context: DocumentContext, head: Word, office: str, *, earlier
     qualifiers = [q for q in states if q is not None]
     for qualifier in qualifiers:
         # "the UN ambassador of Russia": the first qualifier with such an office names it
-        holders = set(context.kb.office_holders(office, qualifier, context.day))
-        if len(holders) == 1:
+        holders = set(context.kb.office_holders(office, qualifier, context.day, former=earlier))
+        if len(holders) == 1 and not earlier:
             return holders.pop()
-        if holders:  # "Putin's aide" among several: the one the text last named, else nobody
-            return next((p for p in reversed(context.seen_persons) if p in holders), None)
+        if holders:  # "Putin's aide" among several, or a former one: the one the text last named, else nobody
+            return _last_named(context, holders)
     if qualifiers:
         return None
-    holding = set(context.kb.office_holders(office, None, context.day))
-    return next((p for p in reversed(context.seen_persons) if p in holding), None)
+    return _last_named(context, set(context.kb.office_holders(office, None, context.day, former=earlier)))
 
 
-def _earlier_holder(context: DocumentContext, head: Word, office: str) -> str | None:
-    """Return the earlier holder of an office the text last named ("Kuleba … the former foreign minister")."""
-    day = context.day
-    qualifiers = {context.actor_at[t.i] for t in head.subtree if t.i in context.actor_at}
-    earlier = {
-        o.holder
-        for o in context.kb.offices
-        if o.office == office
-        and (not qualifiers or o.of in qualifiers)
-        and o.until is not None
-        and (day is None or o.until <= day)
-    }
-    return next((p for p in reversed(context.seen_persons) if p in earlier), None)
+def _last_named(context: DocumentContext, persons: set[str]) -> str | None:
+    return next((p for p in reversed(context.seen_persons) if p in persons), None)
 
 
 def _leader_state(context: DocumentContext, person: str) -> str | None:

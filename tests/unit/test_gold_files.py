@@ -48,3 +48,10 @@ def test_a_file_the_scorers_cannot_read_is_refused_by_name(tmp_path: Path, annot
 def test_a_text_that_is_not_utf8_is_refused_by_name(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"d\.txt: 'utf-8' codec"):
         gold_documents(_folder(tmp_path, json.dumps(GOOD), b"\xff\xfe Kyiv"))
+
+
+def test_an_annotation_that_is_not_utf8_is_refused_by_its_own_name(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "{}")
+    (folder / "d.json").write_bytes(b"\xff{}")
+    with pytest.raises(ValueError, match=r"d\.json: 'utf-8' codec"):
+        gold_documents(folder)

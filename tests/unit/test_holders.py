@@ -135,6 +135,11 @@ def test_a_former_holder_is_the_earlier_holder_the_text_named() -> None:
     assert ("dmytro_kuleba", "role") in _last(text, date(2025, 8, 1))
 
 
+def test_a_former_leader_is_the_earlier_leader_the_text_named() -> None:
+    text = "Petro Poroshenko spoke in Kyiv on Monday. The former Ukrainian leader rejected the plan."
+    assert ("petro_poroshenko", "role") in _last(text, date(2025, 8, 1))
+
+
 def test_a_time_word_before_the_noun_phrase_leaves_the_office_as_it_is() -> None:
     text = "Kyiv said no, and then the Russian president rejected the plan."
     assert ("Q7747", "role") in _last(text, date(2025, 8, 1))
