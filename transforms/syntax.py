@@ -8,6 +8,7 @@ word is negated, reversed, hypothetical or past.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from transforms.cues import Cues
 from transforms.parse import Sent, Word
@@ -275,6 +276,80 @@ def past(verb: Word) -> bool:
     if verb.tag_ == "VBD":
         return True
     return verb.tag_ == "VBN" and any(lemma(c) == "have" for c in verb.children if c.dep_ == "aux")
+
+
+# A clause dated this many years before the article is history ("in March 2022 the sides were close to a truce"):
+# what someone said last year may still be their position; two years on the talks have moved.
+HISTORY_YEARS = 2
+DATING_PREPOSITIONS = frozenset(["in", "on", "during", "at"])
+# The nouns a date is built on ("in the fall of 2022", "on March 3, 2022", "at the end of 2021").
+DATE_NOUNS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "spring",
+        "summer",
+        "autumn",
+        "fall",
+        "winter",
+        "year",
+        "end",
+        "start",
+        "beginning",
+        "middle",
+        "half",
+        "quarter",
+    ]
+)
+YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def dated_history(token: Word, day: date | None) -> bool:
+    """Tell whether the clause a word sits in is dated ``HISTORY_YEARS`` or more before the article's day.
+
+    The word itself ("the ceasefire in 2014") and every verb above it up to its clause's root count: "in 2022,
+    Russia said it would accept talks" dates "accept". A coordinated clause stands on its own ("In 2022 Russia
+    invaded, and now it demands…"), and "since 2022" dates the start of what still goes on.
+    """
+    if day is None:
+        return False
+    current = token
+    for _ in range(12):
+        if current is token or current.pos_ in {"VERB", "AUX"}:
+            if any(year <= day.year - HISTORY_YEARS for year in _dating_years(current)):
+                return True
+            if current.dep_ == "conj" and current.pos_ in {"VERB", "AUX"}:
+                return False
+        if current.head.i == current.i:
+            return False
+        current = current.head
+    return False
+
+
+def _dating_years(word: Word) -> list[int]:
+    """Return the years of the dates a word's own prepositions give it ("in 2022", "during the summer of 2023")."""
+    years = []
+    back = [c for c in word.children if c.dep_ == "advmod" and c.lower_ == "back"]  # "back in 2023"
+    for prep in [*word.children, *(c for b in back for c in b.children)]:
+        if prep.dep_ != "prep" or prep.lower_ not in DATING_PREPOSITIONS:
+            continue
+        for head in (c for c in prep.children if c.dep_ == "pobj"):
+            if YEAR.fullmatch(head.text):
+                years.append(int(head.text))
+            elif head.lower_ in DATE_NOUNS:
+                near = [g for c in head.children for g in (c, *c.children)]
+                years += [int(t.text) for t in near if YEAR.fullmatch(t.text)]
+    return years
 
 
 # Where a person stands in a photo: "(L)", "(R)", "(c)", "(from 2nd L)", "(left)", "(centre)".

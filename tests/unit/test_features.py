@@ -332,6 +332,37 @@ def test_a_sentence_naming_another_war_beside_this_one_keeps_its_candidates(text
     assert {v.candidate.topic for v in _views(text)} >= {"ceasefire"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In March 2022, Kyiv and Moscow were close to a ceasefire in Istanbul.",
+        "Back in 2023, Zelensky demanded a ceasefire.",
+        "In the fall of 2022, Zelensky rejected talks with Putin.",
+        "In 2022, Russia said it would accept a ceasefire.",
+        "The last talks took place in Istanbul on March 29, 2022, where Kyiv proposed a ceasefire.",
+    ],
+)
+def test_a_clause_dated_years_before_the_article_gives_no_candidates(text: str) -> None:
+    assert _views(text, date(2025, 6, 1)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kyiv proposed a ceasefire in 2024.",  # last year's stance may still stand
+        "The first talks since 2022 ended with Moscow rejecting a ceasefire.",
+        "Putin demanded the borders of 2021 and a return to the 2022 Istanbul draft on a ceasefire.",
+        "In 2022 Russia invaded Ukraine, and now Putin rejects a ceasefire.",
+    ],
+)
+def test_a_year_that_does_not_date_the_stance_keeps_its_candidates(text: str) -> None:
+    assert {v.candidate.topic for v in _views(text, date(2025, 6, 1))} >= {"ceasefire"}
+
+
+def test_without_the_article_date_no_clause_is_history() -> None:
+    assert _views("In March 2022, Kyiv and Moscow were close to a ceasefire in Istanbul.")
+
+
 def test_a_parenthesis_that_places_no_one_in_a_photo_keeps_the_sentence() -> None:
     assert _views("Kyiv (the capital) demanded a ceasefire in the talks (round 2).")
 
