@@ -82,6 +82,7 @@ class Cues:
     topic_reversal: dict[str, frozenset[str]]
     leaving_threats: frozenset[Phrase]
     other_conflicts: frozenset[str]
+    benefit: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         topic_reversal={t: frozenset(w.lower() for w in ws) for t, ws in data["topic_reversal"].items()},
         leaving_threats=frozenset(words(p) for p in data["leaving_threats"]),
         other_conflicts=listed("other_conflicts"),
+        benefit=listed("benefit_verbs"),
     )
 
 

@@ -107,6 +107,13 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "path_polarity",
             "pro",
         ),
+        # a topic said to favour a side: the holder's adversary makes it contra, the holder's own side pro
+        ("Putin said a ceasefire could let Ukraine rearm.", "Q7747", "ceasefire", "path_polarity", "contra"),
+        ("Putin said a ceasefire could let Ukraine rearm.", "Q7747", "military_aid", "path_polarity", "contra"),
+        ("Moscow said a truce would only benefit Kyiv.", "Q159", "ceasefire", "path_polarity", "contra"),
+        ("Zelensky said a ceasefire would help Russia regroup.", "Q3881739", "ceasefire", "path_polarity", "contra"),
+        ("Zelensky said a ceasefire would give Ukraine time.", "Q3881739", "ceasefire", "path_polarity", "pro"),
+        ("Kallas said a ceasefire would give Russia time.", "kaja_kallas", "ceasefire", "path_polarity", "pro"),
         # a coordinated verb with a tense of its own is out of its head's negation; one joined by "or" is not
         ("Kyiv would not cede any land and called for tougher sanctions.", "Q212", "sanctions", "path_polarity", "pro"),
         (

@@ -130,6 +130,9 @@ def path_polarity(v: View) -> str:
     condition = condition_reading(v, part)
     if condition is not None:
         return condition
+    benefit = benefit_reading(v)
+    if benefit is not None:
+        return benefit
     flips = count_flips(v, part, cue)
     return polarity if flips % 2 == 0 else ("contra" if polarity == "pro" else "pro")
 
@@ -154,6 +157,51 @@ def count_flips(v: View, part: list[Word], cue: StanceCue | None) -> int:
         if not counted & before:
             negated_words.add(cue.token.i)
     return len(negated_words) + sum(1 for t in part if t.lower_ == "without") + int(bool(topic_reversed(v)))
+
+
+def benefit_reading(v: View) -> str | None:
+    """Return the polarity of a topic said to favour a side: against it when that is the holder's adversary.
+
+    "Putin said a ceasefire would only let Ukraine rearm" is Putin against the truce and the rearming, "Kyiv says a
+    truce would give Ukraine time to rebuild" Kyiv for it. None unless the topic is the subject or the gain of a
+    verb of favour (``benefit_verbs``) whose beneficiary, like the holder, is one of the warring parties.
+    """
+    verb = favouring_verb(v)
+    if verb is None:
+        return None
+    kb = v.context.kb
+    side = kb.party_of(v.candidate.actor_id)
+    if side is None:
+        return None
+    words = [c for c in verb.children if c.dep_ in {"dobj", "dative", "iobj"}]
+    words += [g for c in verb.children if c.dep_ in {"ccomp", "xcomp"} for g in c.children if g.dep_ == "nsubj"]
+    words += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in {"to", "for"} for g in c.children]
+    beneficiaries = [kb.party_of(v.context.actor_at[w.i]) for w in words if w.i in v.context.actor_at]
+    beneficiary = next((b for b in beneficiaries if b is not None), None)
+    if beneficiary is None:
+        return None
+    polarity = "pro" if beneficiary == side else "contra"
+    if negated(verb, v.cues):
+        return "contra" if polarity == "pro" else "pro"
+    return polarity
+
+
+def favouring_verb(v: View) -> Word | None:
+    """Return the verb of favour the topic is the subject of, or the gain of ("a truce would let Ukraine rearm")."""
+    root = v.topic_root
+    if root.dep_ in {"nsubj", "csubj"} and lemma(root.head) in v.cues.benefit:
+        return root.head
+    topics = v.candidate.sentence.topics
+    current = root
+    for _ in range(4):
+        head = current.head
+        if head.i == current.i:
+            return None
+        if lemma(head) in v.cues.benefit and current.dep_ in {"ccomp", "xcomp", "dobj"}:
+            subjects = [c.i for c in head.children if c.dep_ in {"nsubj", "csubj"}]
+            return head if any(h.start <= i < h.end for i in subjects for h in topics) else None
+        current = head
+    return None
 
 
 def condition_reading(v: View, part: list[Word]) -> str | None:
