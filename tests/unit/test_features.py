@@ -107,6 +107,15 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "path_polarity",
             "pro",
         ),
+        # a document's terms are not the stance of whom they name
+        (
+            "The draft stipulates that Ukraine will not join NATO.",
+            "Q212",
+            "nato_membership",
+            "content_of_directive",
+            1.0,
+        ),
+        ("Zelensky said that Ukraine will not join NATO.", "Q212", "nato_membership", "content_of_directive", 0.0),
         # a topic said to favour a side: the holder's adversary makes it contra, the holder's own side pro
         ("Putin said a ceasefire could let Ukraine rearm.", "Q7747", "ceasefire", "path_polarity", "contra"),
         ("Putin said a ceasefire could let Ukraine rearm.", "Q7747", "military_aid", "path_polarity", "contra"),

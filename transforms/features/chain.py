@@ -281,7 +281,8 @@ DIRECTIVE_CLASSES = frozenset(["demands", "proposes", "supports", "threatens", "
 def content_of_directive(v: View) -> float:
     """Tell whether the holder's clause is what another actor demands or urges of it ("demanded that Russia agree").
 
-    The subject of such a clause is the target of the stance, not its holder.
+    The subject of such a clause is the target of the stance, not its holder; so is one of a document's terms
+    ("the draft stipulates that Ukraine will not join NATO"), whoever wrote it.
     """
     token = v.effective[0]
     if token is None or token.dep_ not in SUBJECT_DEPS:
@@ -289,6 +290,9 @@ def content_of_directive(v: View) -> float:
     clause = token.head
     for governor in list(clause.ancestors)[:3]:
         if v.word_class(governor) in DIRECTIVE_CLASSES:
-            others = {a for c in governor.children if c.dep_ in SUBJECT_DEPS for a in v.actors_of(c)}
+            subjects = [c for c in governor.children if c.dep_ in SUBJECT_DEPS]
+            if any(lemma(c) in v.cues.documents for c in subjects):
+                return 1.0
+            others = {a for c in subjects for a in v.actors_of(c)}
             return float(bool(others) and v.candidate.actor_id not in others)
     return 0.0
