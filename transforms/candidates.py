@@ -260,7 +260,8 @@ def _directed(sentence: Sentence, word: Word) -> bool:
     draft calls for Ukraine to hold elections": Ukraine is told what to do and states nothing. The demanded
     clause is in the bare subjunctive ("withdraw", not "withdrew" or "would withdraw"), or an infinitive
     whose doer is the demand's object; "Medinsky demanded that the talks continue" has no other actor, and
-    "Peskov insisted that Russia was ready" reports Russia's own stance.
+    "Peskov insisted that Russia was ready" reports Russia's own stance. Whom someone forces or pressures to
+    act ("a deal that forced it to give up land") is acted on too.
     """
     while word.dep_ == "conj" and word.head is not word:
         word = word.head
@@ -280,7 +281,8 @@ def _directed(sentence: Sentence, word: Word) -> bool:
     else:
         return False
     cue = sentence.cue_by_token.get(governor.i)
-    if cue is None or cue.stance not in DIRECTIVE_STANCES:
+    coerced = lemma(governor) in load_cues().coercion
+    if not coerced and (cue is None or cue.stance not in DIRECTIVE_STANCES):
         return False
     # "for Ukraine to hold elections" names whom it asks even when the asker is a document ("the draft calls").
     if _for_infinitive(word.head):

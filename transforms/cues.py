@@ -83,6 +83,7 @@ class Cues:
     leaving_threats: frozenset[Phrase]
     other_conflicts: frozenset[str]
     benefit: frozenset[str]
+    coercion: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         leaving_threats=frozenset(words(p) for p in data["leaving_threats"]),
         other_conflicts=listed("other_conflicts"),
         benefit=listed("benefit_verbs"),
+        coercion=listed("coercion_verbs"),
     )
 
 

@@ -153,6 +153,9 @@ def test_analysis_is_marked_where_aims_are_read() -> None:
         ("Trump called on Kyiv to accept the deal on territory.", "Q22686", "Q212"),
         ("Russia wants Ukraine to give up its bid to join NATO.", "Q159", "Q212"),
         ("Zelensky accepted the plan but insisted that Russia first agree to a truce.", "Q3881739", "Q159"),
+        # whom someone forces or pressures to act is acted on
+        ("Washington has pressured Kyiv to accept the plan on territory.", "Q30", "Q212"),
+        ("Moscow wants a deal that would force Ukraine to cede more territory.", "Q159", "Q212"),
         # who faces a penalty is its target, not its advocate
         ("Macron warned that Russia would face new sanctions.", "Q3052772", "Q159"),
     ],
