@@ -428,12 +428,19 @@ def _pronouns(context: DocumentContext, sent: Sent) -> list[Holder]:
 
 
 def _antecedent(context: DocumentContext, sent: Sent, pronoun: Word) -> tuple[str, ...]:
-    """Return the latest holder a third-person pronoun can take: an earlier subject here, else before."""
+    """Return the latest holder a third-person pronoun can take: an earlier subject here, else before.
+
+    A subject inside a quotation is an antecedent only of a pronoun quoted too ('"Putin believes he can win"').
+    """
     lower = pronoun.lower_
+    quoted = pronoun.i in context.quoted
     earlier = [
         (context.actor_at[t.i],)
         for t in sent
-        if t.i < pronoun.i and t.dep_ in SUBJECT_DEPS and t.i in context.actor_at and t.i not in context.quoted
+        if t.i < pronoun.i
+        and t.dep_ in SUBJECT_DEPS
+        and t.i in context.actor_at
+        and (quoted or t.i not in context.quoted)
     ]
     if lower in PLURAL_PRONOUNS and earlier:
         # "Trump spoke to Putin, and they agreed": the subject and whom it spoke or met with.

@@ -188,6 +188,15 @@ def test_a_pronoun_takes_no_antecedent_of_the_other_gender() -> None:
     assert not any(actor == "kaja_kallas" for actor, _ in found)
 
 
+def test_a_quoted_pronoun_takes_the_subject_quoted_before_it() -> None:
+    text = 'Sybiha met Rubio on Monday. "Putin believes he can win, so he will not stop," a diplomat said.'
+    pronouns = {actor for actor, via in _last(text) if via == "pronoun"}
+    assert pronouns == {"Q7747"}
+    # Outside the quotation a quoted subject is no antecedent: the quote is someone else's words.
+    text = 'Sybiha met Rubio on Monday. "Putin will not stop," he said.'
+    assert ("Q7747", "pronoun") not in _last(text)
+
+
 def test_she_takes_the_latest_woman_named_when_no_subject_is_one() -> None:
     found = _last("Putin met Meloni in Rome. She offered to host the talks.")
     assert ("giorgia_meloni", "pronoun") in found and not any(actor == "Q7747" for actor, _ in found)
