@@ -172,6 +172,16 @@ def topic_pairs(path: Path = TOPIC_CUES_PATH) -> dict[tuple[str, str], str]:
 
 
 @functools.cache
+def pair_destinations(path: Path = TOPIC_CUES_PATH) -> dict[str, frozenset[str]]:
+    """Topics whose pairs name them only with one of these destinations ("send troops to Ukraine")."""
+    extra = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        topic: frozenset(str(w).lower() for w in words)
+        for topic, words in (extra.get("pair_destinations") or {}).items()
+    }
+
+
+@functools.cache
 def topic_cues(path: Path = TOPIC_CUES_PATH) -> tuple[TopicCue, ...]:
     """Every topic cue: the taxonomy's own (strong unless the data file lists it as weak) and the data file's."""
     taxonomy = yaml.safe_load(TAXONOMY_PATH.read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from transforms.cues import Phrase, topic_cues, topic_pairs
+from transforms.cues import Phrase, pair_destinations, topic_cues, topic_pairs
 from transforms.parse import Sent, Word
 
 # Words that may stand between a phrase's words: "host (the next) talks", "end (this) war".
@@ -106,16 +106,26 @@ def find_topics(sent: Sent) -> list[TopicHit]:
 
 def _pairs(sent: Sent) -> list[TopicHit]:
     """Find a verb and its subject or object that name a topic together: "end the war", "the war must end"."""
-    pairs = topic_pairs()
+    pairs, destinations = topic_pairs(), pair_destinations()
     hits = []
     for token in sent:
         if token.dep_ not in {"nsubj", "nsubjpass", "dobj", "attr"}:
             continue
         topic = pairs.get((token.head.keys[1], token.keys[1]))
+        if topic in destinations and not _bound_for(token.head, destinations[topic]):
+            continue  # troops sent to Ukraine guard it; troops sent to Kursk fight
         if topic is not None:
             start, end = min(token.i, token.head.i), max(token.i, token.head.i) + 1
             hits.append(TopicHit(start, end, topic, True))
     return hits
+
+
+def _bound_for(verb: Word, places: frozenset[str]) -> bool:
+    """Tell whether a verb of sending names one of these places as where it sends ("to Ukraine", "into Kyiv")."""
+    return any(
+        prep.dep_ == "prep" and prep.lower_ in {"to", "into", "in"} and any(g.keys[1] in places for g in prep.children)
+        for prep in verb.children
+    )
 
 
 def _longest(hits: Iterable[TopicHit]) -> list[TopicHit]:

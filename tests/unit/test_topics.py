@@ -63,6 +63,19 @@ def test_a_place_that_a_clause_is_about_is_no_venue() -> None:
     assert "territory" in found and "nato_membership" in found
 
 
+@pytest.mark.parametrize(
+    ("text", "strong"),
+    [
+        ("France is ready to send troops to Ukraine.", True),
+        ("Britain would deploy soldiers in Ukraine after a ceasefire.", True),
+        ("Russia sent more troops to the Kursk region.", False),  # troops that fight: only the weak word
+    ],
+)
+def test_troops_sent_to_ukraine_are_a_security_guarantee(text: str, strong: bool) -> None:
+    assert ("security_guarantees", strong) in _topics(text)
+    assert ("security_guarantees", not strong) not in _topics(text)
+
+
 def test_a_weak_cue_is_marked_weak() -> None:
     assert ("pow_exchange", False) in _topics("The release was delayed again.")
 
