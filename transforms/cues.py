@@ -84,6 +84,7 @@ class Cues:
     other_conflicts: frozenset[str]
     benefit: frozenset[str]
     coercion: frozenset[str]
+    harm: dict[str, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         other_conflicts=listed("other_conflicts"),
         benefit=listed("benefit_verbs"),
         coercion=listed("coercion_verbs"),
+        harm={t: frozenset(w.lower() for w in ws) for t, ws in data["harm_words"].items()},
     )
 
 

@@ -188,8 +188,35 @@ def reversed_topic(
     Reads the topic's own words ("the easing of sanctions", "withdraw from the process"), the words just
     before it and its heads up to the stance word (``stop``); a word that is itself the topic's substance
     ("a reduction of the army" for demilitarization, "an asset freeze" for sanctions) is no reversal.
-    ``own``: the words name this topic; a derived topic (mediation of a truce) borrows another's.
+    ``own``: the words name this topic; a derived topic (mediation of a truce) borrows another's. An attack on
+    what the topic protects (``harm_words``: "strikes on energy facilities") reverses it too, and a reversal of
+    the attack undoes that: "halt strikes on energy facilities" is for the energy deal.
     """
+    reversal = _reversal(words, root, stop, cue_tokens, cues, topic, own)
+    harm = cues.harm.get(topic, frozenset())
+    if not harm:
+        return reversal
+    return reversal != _harmed(words, root, stop, harm)
+
+
+def _harmed(words: list[Word], root: Word, stop: int | None, harm: frozenset[str]) -> bool:
+    """Tell whether the topic's words, or a head above them up to the stance word, attack what it protects."""
+    if any(lemma(t) in harm for t in words):
+        return True
+    current = root
+    for _ in range(4):
+        head = current.head
+        if head.i == current.i or head.i == stop or current.dep_ not in CARRIER_DEPS:
+            return False
+        if lemma(head) in harm:
+            return True
+        current = head
+    return False
+
+
+def _reversal(
+    words: list[Word], root: Word, stop: int | None, cue_tokens: set[int], cues: Cues, topic: str, own: bool
+) -> bool:
     first = words[0]
     doc = first.doc
     exempt = cues.reversal_exempt.get(topic, frozenset())

@@ -107,6 +107,10 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "path_polarity",
             "pro",
         ),
+        # an attack on what a topic protects is against it, and halting the attack is for it
+        ("Russia has struck a power plant in Kherson.", "Q159", "humanitarian", "path_polarity", "contra"),
+        ("Russia agreed to halt strikes on energy facilities.", "Q159", "humanitarian", "path_polarity", "pro"),
+        ("Russia suspended the grain deal.", "Q159", "humanitarian", "path_polarity", "contra"),
         # a document's terms are not the stance of whom they name
         (
             "The draft stipulates that Ukraine will not join NATO.",
