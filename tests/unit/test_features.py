@@ -111,6 +111,16 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Russia has struck a power plant in Kherson.", "Q159", "humanitarian", "path_polarity", "contra"),
         ("Russia agreed to halt strikes on energy facilities.", "Q159", "humanitarian", "path_polarity", "pro"),
         ("Russia suspended the grain deal.", "Q159", "humanitarian", "path_polarity", "contra"),
+        (
+            "Russia agreed to a ban on strikes against energy facilities.",
+            "Q159",
+            "humanitarian",
+            "path_polarity",
+            "pro",
+        ),
+        # a favourable word whose object is a noun against the topic only carries it
+        ("Russia agreed to a ban on NATO membership.", "Q159", "nato_membership", "path_polarity", "contra"),
+        ("Moscow wants a ban on arms deliveries.", "Q159", "military_aid", "holder_cue_class", "refuses"),
         # a document's terms are not the stance of whom they name
         (
             "The draft stipulates that Ukraine will not join NATO.",

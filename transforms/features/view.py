@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
 
 from transforms.candidates import Candidate, Spread, StanceCue
-from transforms.cues import Cues
+from transforms.cues import Cues, stance_polarity
 from transforms.holders import DocumentContext
 from transforms.parse import Word
 from transforms.syntax import (
@@ -35,6 +35,14 @@ def predicate_deps(token: Word) -> frozenset[str]:
     An adverb is a predicate only of a copula: "it is too soon for Kyiv to join", not "will accept only if".
     """
     return PREDICATE_DEPS | {"advmod"} if lemma(token) == "be" else PREDICATE_DEPS
+
+
+def _contra_object(cue: StanceCue, verb: Word) -> bool:
+    """Tell whether a stance noun against its topic is the verb's object ("wants a ban on", "agreed to a halt of")."""
+    word = cue.token
+    if word.pos_ != "NOUN" or stance_polarity(cue.stance) != "contra":
+        return False
+    return (word.dep_ == "dobj" and word.head.i == verb.i) or (word.dep_ == "pobj" and word.head.head.i == verb.i)
 
 
 class cached_property(Generic[T]):
@@ -146,11 +154,15 @@ class View:
             return StanceCue(self.topic_root, "accepts", frozenset([self.topic_root.i]))
         # A favourable word whose complement is another stance only carries it: "seeking to delay a truce"
         # opposes the truce, "ready to walk away from the talks" threatens them, "demanded that NATO rule out
-        # membership" opposes membership.
+        # membership" opposes membership; so is one whose object is a noun against it: "agreed to a ban on X".
         found = list(dict.fromkeys(found))  # a copula lends the cue its predicate already gave
         top = len(found) - 1
-        while top > 0 and found[top].stance in CARRIERS and found[top - 1].token.dep_ in {"xcomp", "ccomp"}:
-            if found[top - 1].token.head.i != found[top].token.i or self._adjunct_below(found[top - 1].token):
+        while top > 0 and found[top].stance in CARRIERS:
+            lower, upper = found[top - 1], found[top].token
+            if lower.token.dep_ in {"xcomp", "ccomp"}:
+                if lower.token.head.i != upper.i or self._adjunct_below(lower.token):
+                    break
+            elif not _contra_object(lower, upper):
                 break
             top -= 1
         return found[top] if found else None
