@@ -181,7 +181,14 @@ def negated(token: Word, cues: Cues) -> bool:
 
 
 def reversed_topic(
-    words: list[Word], root: Word, stop: int | None, cue_tokens: set[int], cues: Cues, topic: str, own: bool = True
+    words: list[Word],
+    root: Word,
+    stop: int | None,
+    cue_tokens: set[int],
+    cues: Cues,
+    topic: str,
+    own: bool = True,
+    others: frozenset[int] = frozenset(),
 ) -> bool:
     """Whether the topic is what someone wants stopped: "an end to X", "X relief", "halt X and Y", "X be lifted".
 
@@ -190,28 +197,29 @@ def reversed_topic(
     ("a reduction of the army" for demilitarization, "an asset freeze" for sanctions) is no reversal.
     ``own``: the words name this topic; a derived topic (mediation of a truce) borrows another's. An attack on
     what the topic protects (``harm_words``: "strikes on energy facilities") reverses it too, and a reversal of
-    the attack undoes that: "halt strikes on energy facilities" is for the energy deal.
+    the attack undoes that: "halt strikes on energy facilities" is for the energy deal. An attack whose doer is
+    another actor (a token of ``others``) is one the holder only reports: "Zelensky said Russia struck a plant".
     """
     reversal = _reversal(words, root, stop, cue_tokens, cues, topic, own)
     harm = cues.harm.get(topic, frozenset())
     if not harm:
         return reversal
-    return reversal != _harmed(words, root, stop, harm)
+    return reversal != _harmed(words, root, stop, harm, others)
 
 
-def _harmed(words: list[Word], root: Word, stop: int | None, harm: frozenset[str]) -> bool:
+def _harmed(words: list[Word], root: Word, stop: int | None, harm: frozenset[str], others: frozenset[int]) -> bool:
     """Tell whether the topic's words, or a head above them up to the stance word, attack what it protects."""
-    if any(lemma(t) in harm for t in words):
-        return True
+    attacks = [t for t in words if lemma(t) in harm]
     current = root
     for _ in range(4):
         head = current.head
-        if head.i == current.i or head.i == stop or current.dep_ not in CARRIER_DEPS:
-            return False
+        if attacks or head.i == current.i or head.i == stop or current.dep_ not in CARRIER_DEPS:
+            break
         if lemma(head) in harm:
-            return True
+            attacks.append(head)
         current = head
-    return False
+    doers = {"nsubj", "poss", "amod", "compound", "agent"}
+    return any(not any(c.dep_ in doers and c.i in others for c in attack.children) for attack in attacks)
 
 
 def _reversal(

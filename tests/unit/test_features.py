@@ -118,6 +118,9 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "path_polarity",
             "pro",
         ),
+        # another actor's attack is one the holder only reports
+        ("Zelensky said Russia had struck a power plant.", "Q3881739", "humanitarian", "path_polarity", "pro"),
+        ("Zelensky said Russian strikes on energy sites went on.", "Q3881739", "humanitarian", "path_polarity", "pro"),
         # a favourable word whose object is a noun against the topic only carries it
         ("Russia agreed to a ban on NATO membership.", "Q159", "nato_membership", "path_polarity", "contra"),
         ("Moscow wants a ban on arms deliveries.", "Q159", "military_aid", "holder_cue_class", "refuses"),

@@ -198,7 +198,10 @@ class View:
         cue_tokens = self.candidate.sentence.cue_tokens
         words = self.context.doc[hit.start : hit.end]
         own = self.candidate.kind != "derived"
-        return reversed_topic(words, self.topic_root, stop, cue_tokens, self.cues, hit.topic, own)
+        actor_at, actor = self.context.actor_at, self.candidate.actor_id
+        # Whose attack the holder only reports ("Zelensky said Russia struck a plant"): read for harmed topics.
+        agents = frozenset(i for i, a in actor_at.items() if a != actor) if hit.topic in self.cues.harm else frozenset()
+        return reversed_topic(words, self.topic_root, stop, cue_tokens, self.cues, hit.topic, own, agents)
 
     @cached_property
     def chain(self) -> list[Word]:
