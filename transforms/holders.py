@@ -76,6 +76,8 @@ class DocumentContext:
     recent: list[tuple[str, ...]] = field(default_factory=list)
     seen_persons: list[str] = field(default_factory=list)
     authors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The authors of the latest document named with them, and the index of the sentence that named it.
+    last_authored: tuple[tuple[str, ...], int] | None = None
     resolved_at: dict[int, tuple[tuple[str, ...], str]] = field(default_factory=dict)
     quoted: set[int] = field(default_factory=set)
     previous_subjects: list[tuple[str, ...]] = field(default_factory=list)
@@ -371,14 +373,29 @@ def _documents(context: DocumentContext, sent: Sent) -> list[Holder]:
         authors = _authors(context, token)
         if authors:
             context.authors[lemma] = authors
+            context.last_authored = (authors, sent.index)
             # "a draft framework" is later "the draft" as well as "the framework".
             for modifier in token.children:
                 if modifier.dep_ in {"compound", "amod"} and modifier.lemma_.lower() in documents:
                     context.authors[modifier.lemma_.lower()] = authors
-        elif lemma in context.authors and any(c.lower_ == "the" for c in token.children):
-            holders += [Holder(a, token.i, "document") for a in context.authors[lemma]]
-            context.resolved_at[token.i] = (context.authors[lemma], "document")
+        elif any(c.lower_ == "the" for c in token.children):
+            known = context.authors.get(lemma) or _recent_document(context, sent)
+            if known:
+                holders += [Holder(a, token.i, "document") for a in known]
+                context.resolved_at[token.i] = (known, "document")
     return holders
+
+
+# How many sentences on "the document" or "the proposal" may still name another word's document.
+DOCUMENT_REACH = 3
+
+
+def _recent_document(context: DocumentContext, sent: Sent) -> tuple[str, ...]:
+    """Return the authors of the document named lately under another word ("a memorandum… The document demands")."""
+    if context.last_authored is None:
+        return ()
+    authors, index = context.last_authored
+    return authors if sent.index - index <= DOCUMENT_REACH else ()
 
 
 def _authors(context: DocumentContext, noun: Word) -> tuple[str, ...]:

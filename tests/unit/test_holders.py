@@ -169,6 +169,17 @@ def test_a_document_sent_by_a_list_is_held_by_every_member() -> None:
     assert {("Q145", "document"), ("Q142", "document"), ("Q183", "document")} <= set(found)
 
 
+def test_a_document_named_by_another_word_takes_the_author_of_the_latest_document() -> None:
+    text = "Russia handed Ukraine a memorandum in Istanbul. The document demands a withdrawal from four regions."
+    assert ("Q159", "document") in _last(text)
+    # Only nearby: four sentences on, "the text" may be any text.
+    text = (
+        "Russia handed Ukraine a memorandum in Istanbul. The talks lasted an hour. Kyiv said little. "
+        "Ankara was pleased. The delegations left. The text demands a withdrawal from four regions."
+    )
+    assert not any(via == "document" for _, via in _last(text))
+
+
 def test_a_document_judged_by_an_actor_is_not_its_own() -> None:
     found = _last("Kyiv rejected a draft framework on Monday. The draft calls for a freeze of the front line.")
     assert not any(via == "document" for _, via in found)
