@@ -121,6 +121,11 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # another actor's attack is one the holder only reports
         ("Zelensky said Russia had struck a power plant.", "Q3881739", "humanitarian", "path_polarity", "pro"),
         ("Zelensky said Russian strikes on energy sites went on.", "Q3881739", "humanitarian", "path_polarity", "pro"),
+        # a holder that gives up its own stance noun
+        ("Trump dropped his demand for an immediate ceasefire.", "Q22686", "ceasefire", "path_polarity", "contra"),
+        ("Kyiv abandoned its demand for NATO membership.", "Q212", "nato_membership", "path_polarity", "contra"),
+        ("Moscow rejected Kyiv's demand for a ceasefire.", "Q212", "ceasefire", "path_polarity", "pro"),
+        ("Trump renewed his demand for a ceasefire.", "Q22686", "ceasefire", "path_polarity", "pro"),
         # a favourable word whose object is a noun against the topic only carries it
         ("Russia agreed to a ban on NATO membership.", "Q159", "nato_membership", "path_polarity", "contra"),
         ("Moscow wants a ban on arms deliveries.", "Q159", "military_aid", "holder_cue_class", "refuses"),

@@ -133,8 +133,23 @@ def path_polarity(v: View) -> str:
     benefit = benefit_reading(v)
     if benefit is not None:
         return benefit
-    flips = count_flips(v, part, cue)
+    flips = count_flips(v, part, cue) + int(dropped_stance(v, cue))
     return polarity if flips % 2 == 0 else ("contra" if polarity == "pro" else "pro")
+
+
+def dropped_stance(v: View, cue: StanceCue | None) -> bool:
+    """Tell whether the holder gives up its own stance noun: "Trump dropped his demand for a ceasefire".
+
+    The noun is the object of a reversal word or a stance word against it whose subject is the holder;
+    "Moscow rejected Kyiv's demand" leaves Kyiv's demand standing.
+    """
+    if cue is None or cue.token.pos_ != "NOUN" or cue.token.dep_ != "dobj":
+        return False
+    verb = cue.token.head
+    against = v.candidate.sentence.cue_by_token.get(verb.i)
+    if lemma(verb) not in v.cues.reversal and (against is None or stance_polarity(against.stance) != "contra"):
+        return False
+    return any(v.candidate.actor_id in v.actors_of(c) for c in verb.children if c.dep_ == "nsubj")
 
 
 def count_flips(v: View, part: list[Word], cue: StanceCue | None) -> int:
