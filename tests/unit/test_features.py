@@ -121,6 +121,9 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # another actor's attack is one the holder only reports
         ("Zelensky said Russia had struck a power plant.", "Q3881739", "humanitarian", "path_polarity", "pro"),
         ("Zelensky said Russian strikes on energy sites went on.", "Q3881739", "humanitarian", "path_polarity", "pro"),
+        # a word that is the topic's own substance does the topic: to withdraw troops is to cede land
+        ("Putin wants Ukraine to withdraw from Donetsk.", "Q7747", "territory", "path_polarity", "pro"),
+        ("Kyiv refuses to withdraw its troops from Donetsk.", "Q212", "territory", "path_polarity", "contra"),
         # a holder that gives up its own stance noun
         ("Trump dropped his demand for an immediate ceasefire.", "Q22686", "ceasefire", "path_polarity", "contra"),
         ("Kyiv abandoned its demand for NATO membership.", "Q212", "nato_membership", "path_polarity", "contra"),

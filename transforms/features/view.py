@@ -114,13 +114,30 @@ class View:
         chain = self.chain
         for token in chain[:8]:
             if token.i in by_token and not (self.candidate.hit.start <= token.i < self.candidate.hit.end):
-                return by_token[token.i]
+                return self.as_topic_act(by_token[token.i])
         if self.holder_token is not None:
             for token in self.holder_token.ancestors:
                 if token.i in by_token:
-                    return by_token[token.i]
+                    return self.as_topic_act(by_token[token.i])
         outside = [c for c in cues if not (self.candidate.hit.start <= c.token.i < self.candidate.hit.end)]
-        return min(outside, key=lambda c: abs(c.token.i - self.topic_root.i), default=None)
+        nearest = min(outside, key=lambda c: abs(c.token.i - self.topic_root.i), default=None)
+        return self.as_topic_act(nearest) if nearest is not None else None
+
+    def as_topic_act(self, cue: StanceCue) -> StanceCue:
+        """Read a cue that is the topic's own substance as doing the topic: to withdraw troops is to cede land.
+
+        The lexicon's ``reversal_exempt`` words ("withdraw" for territory, "reduce" for demilitarization) are no
+        refusal of their topic: "Putin wants Ukraine to withdraw from Donetsk" is for the territorial change.
+        """
+        exempt = self.cues.reversal_exempt.get(self.candidate.topic)
+        if not exempt or stance_polarity(cue.stance) != "contra" or lemma(cue.token) not in exempt:
+            return cue
+        # Only the topic's own verb, the first above it: "has not abandoned his demands, seeking to keep the land"
+        # abandons demands, not land.
+        own = next((t for t in self.chain[1:] if t.pos_ in {"VERB", "AUX"}), None)
+        if own is None or own.i != cue.token.i:
+            return cue
+        return StanceCue(cue.token, "accepts", cue.tokens)
 
     @cached_property
     def holder_cue(self) -> StanceCue | None:
@@ -180,9 +197,9 @@ class View:
         """Return the stance cue a chain word carries: itself, or its predicate ("is unacceptable")."""
         by_token = self.candidate.sentence.cue_by_token
         if token.i in by_token:
-            return by_token[token.i]
+            return self.as_topic_act(by_token[token.i])
         predicate = [c for c in token.children if c.dep_ in predicate_deps(token) and c.i in by_token]
-        return by_token[predicate[0].i] if predicate else None
+        return self.as_topic_act(by_token[predicate[0].i]) if predicate else None
 
     @cached_property
     def verb(self) -> Word:
