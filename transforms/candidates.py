@@ -271,10 +271,9 @@ def _directed(sentence: Sentence, word: Word) -> bool:
         clause = word.head
         # The tagger reads "that Kyiv cede" as a present (VBP): with a name, a singular, it is the subjunctive.
         bare = clause.tag_ == "VB" or (clause.tag_ == "VBP" and word.tag_ in {"NN", "NNP", "NNPS"})
-        # "wants Ukraine to withdraw" parses as a complement with its own subject: the infinitive is asked too.
-        infinitive = clause.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+        # "wants Ukraine to withdraw" parses as a complement with its own subject: "to" marks no tense.
         tensed = any(c.dep_ in {"aux", "auxpass"} and c.lower_ != "to" for c in clause.children)
-        if not (bare or infinitive) or clause.dep_ != "ccomp" or tensed:
+        if not bare or clause.dep_ != "ccomp" or tensed:
             return False
         governor = clause.head
     elif word.dep_ == "dobj" or (word.dep_ == "pobj" and word.head.lower_ in {"on", "upon"}):

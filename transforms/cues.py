@@ -85,6 +85,7 @@ class Cues:
     benefit: frozenset[str]
     coercion: frozenset[str]
     harm: dict[str, frozenset[str]]
+    generic_documents: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         benefit=listed("benefit_verbs"),
         coercion=listed("coercion_verbs"),
         harm={t: frozenset(w.lower() for w in ws) for t, ws in data["harm_words"].items()},
+        generic_documents=listed("generic_documents"),
     )
 
 

@@ -379,14 +379,16 @@ def _documents(context: DocumentContext, sent: Sent) -> list[Holder]:
                 if modifier.dep_ in {"compound", "amod"} and modifier.lemma_.lower() in documents:
                     context.authors[modifier.lemma_.lower()] = authors
         elif any(c.lower_ == "the" for c in token.children):
-            known = context.authors.get(lemma) or _recent_document(context, sent)
+            known = context.authors.get(lemma) or (
+                _recent_document(context, sent) if lemma in load_cues().generic_documents else ()
+            )
             if known:
                 holders += [Holder(a, token.i, "document") for a in known]
                 context.resolved_at[token.i] = (known, "document")
     return holders
 
 
-# How many sentences on "the document" or "the proposal" may still name another word's document.
+# How many sentences on, "the document" or "the proposal" (``generic_documents``) may name another word's document.
 DOCUMENT_REACH = 3
 
 
