@@ -178,6 +178,9 @@ def test_a_document_named_by_another_word_takes_the_author_of_the_latest_documen
         "Ankara was pleased. The delegations left. The text demands a withdrawal from four regions."
     )
     assert not any(via == "document" for _, via in _last(text))
+    # Only a generic word: "the position" may be anyone's.
+    text = "Russia handed Ukraine a memorandum in Istanbul. The position demands a withdrawal from four regions."
+    assert not any(via == "document" for _, via in _last(text))
 
 
 def test_a_document_judged_by_an_actor_is_not_its_own() -> None:
