@@ -20,7 +20,7 @@ from transforms.actors import KnowledgeBase
 from transforms.cues import Cues, load_cues
 from transforms.holders import DocumentContext, Holder, document_context, sentence_holders
 from transforms.parse import Sent, Word
-from transforms.syntax import dated_history, is_caption, is_question, lemma, path, stance_of
+from transforms.syntax import dated_history, event_outcome, is_caption, is_question, lemma, path, stance_of
 from transforms.topics import PhraseIndex, TopicHit, find_topics, token_keys
 
 # Talks, a truce, a swap or aid named beside a third party may be that party's mediation.
@@ -131,7 +131,11 @@ def generate(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date
     candidates: list[Candidate] = []
     for index, (span, found) in enumerate(zip(context.doc.sents, holders, strict=True)):
         stance_cues = find_stance_cues(span, cues)
-        topics = [h for h in find_topics(span) if not dated_history(span.doc.span_root(h.start, h.end), day)]
+        topics = [
+            h
+            for h in find_topics(span)
+            if not dated_history(root := span.doc.span_root(h.start, h.end), day) and not event_outcome(root, cues)
+        ]
         sentence = Sentence(index, span, stance_cues, _leaders_meetings(topics, span, found, kb, day), found)
         sentence.cue_tokens = {i for c in stance_cues for i in c.tokens}
         sentences.append(sentence)

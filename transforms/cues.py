@@ -86,6 +86,8 @@ class Cues:
     coercion: frozenset[str]
     harm: dict[str, frozenset[str]]
     generic_documents: frozenset[str]
+    outcome_verbs: frozenset[str]
+    event_nouns: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,8 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         coercion=listed("coercion_verbs"),
         harm={t: frozenset(w.lower() for w in ws) for t, ws in data["harm_words"].items()},
         generic_documents=listed("generic_documents"),
+        outcome_verbs=listed("outcome_verbs"),
+        event_nouns=listed("event_nouns"),
     )
 
 

@@ -371,6 +371,43 @@ def dated_history(token: Word, day: date | None) -> bool:
     return False
 
 
+def event_outcome(token: Word, cues: Cues) -> bool:
+    """Tell whether a topic word only tells how an event ended: "the call ended without a ceasefire deal".
+
+    What talks end without ("without a ceasefire deal", "with no agreement on…") is their outcome, nobody's
+    stance on it, and "the call ended" is no truce however "end" names one elsewhere. The first verb above the
+    topic decides: a stance verb between them keeps it ("ended the call without agreeing to a ceasefire" refuses
+    it), and so does a negated or modal ending ("must not end without a ceasefire" wants one).
+    """
+    if token.pos_ == "VERB":
+        return _reported_ending(token, cues) and any(
+            c.dep_ == "nsubj" and c.lemma_.lower() in cues.event_nouns for c in token.children
+        )
+    absent = False
+    current = token
+    for _ in range(12):
+        head = current.head
+        if head.i == current.i:
+            return False
+        if current.dep_ == "pobj" and (
+            head.lower_ == "without" or (head.lower_ == "with" and any(c.lower_ == "no" for c in current.children))
+        ):
+            absent = True
+        current = head
+        if current.pos_ in {"VERB", "AUX"}:
+            return absent and _reported_ending(current, cues)
+    return False
+
+
+def _reported_ending(verb: Word, cues: Cues) -> bool:
+    """Tell whether a verb reports that something ended: an ending verb, not negated, wished or foreseen."""
+    if verb.lemma_.lower() not in cues.outcome_verbs:
+        return False
+    return not any(
+        c.dep_ in {"neg", "aux"} and c.lower_ in cues.negations | cues.modals | {"to"} for c in verb.children
+    )
+
+
 def _dating_years(word: Word) -> list[int]:
     """Return the years of the dates a word's own prepositions give it ("in 2022", "during the summer of 2023")."""
     years = []

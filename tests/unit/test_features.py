@@ -404,6 +404,29 @@ def test_without_the_article_date_no_clause_is_history() -> None:
     assert _views("In March 2022, Kyiv and Moscow were close to a ceasefire in Istanbul.")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Putin and Trump spoke by phone for two hours. The call ended without a ceasefire deal.",
+        "Russian and Ukrainian delegates met in Riyadh. The talks ended with no agreement on a ceasefire.",
+        "The summit in Helsinki concluded without progress toward a ceasefire, Macron said.",
+    ],
+)
+def test_talks_that_end_without_a_deal_are_an_outcome_not_a_stance(text: str) -> None:
+    assert not {v.candidate.topic for v in _views(text)} & {"ceasefire"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Putin ended the call without agreeing to a ceasefire.",  # the refusal is under "agreeing"
+        "Zelensky said the talks must not end without a ceasefire.",
+    ],
+)
+def test_a_stance_on_how_talks_end_keeps_its_candidates(text: str) -> None:
+    assert {v.candidate.topic for v in _views(text)} >= {"ceasefire"}
+
+
 def test_a_parenthesis_that_places_no_one_in_a_photo_keeps_the_sentence() -> None:
     assert _views("Kyiv (the capital) demanded a ceasefire in the talks (round 2).")
 
