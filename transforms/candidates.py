@@ -277,7 +277,9 @@ def _directed(sentence: Sentence, word: Word) -> bool:
         bare = clause.tag_ == "VB" or (clause.tag_ == "VBP" and word.tag_ in {"NN", "NNP", "NNPS"})
         # "wants Ukraine to withdraw" parses as a complement with its own subject: "to" marks no tense.
         tensed = any(c.dep_ in {"aux", "auxpass"} and c.lower_ != "to" for c in clause.children)
-        if not bare or clause.dep_ != "ccomp" or tensed:
+        # A relative clause of a verb is the parser's misreading of "demands that Ukraine withdraw".
+        complement = clause.dep_ == "ccomp" or (clause.dep_ == "relcl" and clause.head.pos_ == "VERB")
+        if not bare or not complement or tensed:
             return False
         governor = clause.head
     elif word.dep_ == "dobj" or (word.dep_ == "pobj" and word.head.lower_ in {"on", "upon"}):

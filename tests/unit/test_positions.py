@@ -153,6 +153,8 @@ def test_analysis_is_marked_where_aims_are_read() -> None:
         ("Trump called on Kyiv to accept the deal on territory.", "Q22686", "Q212"),
         ("Russia wants Ukraine to give up its bid to join NATO.", "Q159", "Q212"),
         ("Putin wants Ukraine to withdraw from Donetsk before any ceasefire.", "Q7747", "Q212"),  # parsed as ccomp
+        # "that Ukraine withdraw" misparsed as a relative clause of the verb, "that" as its object
+        ("The memorandum demands that Ukraine withdraw from Donetsk and Luhansk.", None, "Q212"),
         ("Zelensky accepted the plan but insisted that Russia first agree to a truce.", "Q3881739", "Q159"),
         # whom someone forces or pressures to act is acted on
         ("Washington has pressured Kyiv to accept the plan on territory.", "Q30", "Q212"),
