@@ -28,6 +28,8 @@ def _topics(text: str) -> set[tuple[str, bool]]:
         ("Moscow hinted the president should be removed from office.", "regime_change"),  # replacing the leadership
         ("The Kremlin floated a temporary administration for the country.", "regime_change"),
         ("Hardliners want the president to step down before any deal.", "regime_change"),
+        ("We will not trade our land for a piece of paper, the minister said.", "territory"),  # land given up
+        ("Zelensky said Ukraine would never give up its land.", "territory"),
     ],
 )
 def test_a_topic_is_found_by_lemma_and_syntax(text: str, topic: str) -> None:
@@ -74,6 +76,10 @@ def test_a_place_that_a_clause_is_about_is_no_venue() -> None:
 def test_troops_sent_to_ukraine_are_a_security_guarantee(text: str, strong: bool) -> None:
     assert ("security_guarantees", strong) in _topics(text)
     assert ("security_guarantees", not strong) not in _topics(text)
+
+
+def test_land_alone_is_no_territory() -> None:
+    assert "territory" not in {t for t, _ in _topics("The senator bought land in Florida last year.")}
 
 
 def test_a_weak_cue_is_marked_weak() -> None:
