@@ -51,6 +51,8 @@ def test_a_plain_stance_gives_actor_stance_topic_and_polarity(text: str, expecte
         ("France and Germany demanded an unconditional ceasefire.", "Q183", "ceasefire", "pro"),
         # A role phrase is the person who held the office on the article's date.
         ("The Russian president rejected a ceasefire in Kherson.", "Q7747", "ceasefire", "contra"),
+        # Calling a measure unlawful is against it.
+        ("The Kremlin spokesman called the new sanctions illegal.", "dmitry_peskov", "sanctions", "contra"),
     ],
 )
 def test_syntax_decides_holder_and_polarity(text: str, actor: str, topic: str, polarity: str) -> None:
