@@ -134,7 +134,9 @@ def generate(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date
         topics = [
             h
             for h in find_topics(span)
-            if not dated_history(root := span.doc.span_root(h.start, h.end), day) and not event_outcome(root, cues)
+            if not dated_history(root := span.doc.span_root(h.start, h.end), day)
+            and not event_outcome(root, cues)
+            and not _own_forces(h, root, context)
         ]
         sentence = Sentence(index, span, stance_cues, _leaders_meetings(topics, span, found, kb, day), found)
         sentence.cue_tokens = {i for c in stance_cues for i in c.tokens}
@@ -155,6 +157,17 @@ def _other_war(span: Sent, context: DocumentContext, cues: Cues) -> bool:
         return False
     kb = context.kb
     return not any(kb.party_of(context.actor_at[t.i]) for t in span if t.i in context.actor_at)
+
+
+def _own_forces(hit: TopicHit, root: Word, context: DocumentContext) -> bool:
+    """Tell whether a weak guarantee word is a warring side's own army: "Ukrainian forces", "Russia's troops".
+
+    A security guarantee is a third party's force; a side's own forces advance, strike or withdraw.
+    """
+    if hit.topic != "security_guarantees" or hit.strong:
+        return False
+    owners = (c for c in root.children if c.dep_ in {"amod", "compound", "poss", "nmod"})
+    return any(context.kb.party_of(context.actor_at.get(c.i, "")) is not None for c in owners)
 
 
 def _leaders_meetings(
@@ -181,7 +194,10 @@ def _leaders_meetings(
                     between = word.dep_ == "prep" and word.lower_ == "between"
                     if between or (word.head is root.head and word.dep_ == "prep" and word.lower_ == "with"):
                         near |= {t.i for t in word.subtree}
-            words = {lemma(span.doc[i]) for i in near} & LEADER_WORDS
+            # A leader word counts unless it is the title of a leader already named ("President Putin met an envoy").
+            words = {
+                lemma(t) for t in (span.doc[i] for i in near) if not (t.head.i in leader_at and t.dep_ == "compound")
+            } & LEADER_WORDS
             hit = TopicHit(
                 hit.start, hit.end, hit.topic, bool(len(near & leader_at) >= 1 and len(leader_at) >= 2) or bool(words)
             )

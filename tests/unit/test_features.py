@@ -338,6 +338,9 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ),
         ("Kyiv proposed a meeting with Putin and Trump.", "Q212", "leaders_meeting", "topic_kind", "strong"),
         ("Kyiv proposed a meeting of experts in Geneva.", "Q212", "leaders_meeting", "topic_kind", "weak"),
+        # one leader's own title makes no meeting of leaders; a leader named by office does
+        ("President Putin met the U.S. envoy in the Kremlin.", "Q7747", "leaders_meeting", "topic_kind", "weak"),
+        ("Putin proposed a meeting with the Ukrainian president.", "Q7747", "leaders_meeting", "topic_kind", "strong"),
         ("Kyiv said there would be no ceasefire.", "Q212", "ceasefire", "topic_negated", 1.0),
         ('Zelensky said: "Kyiv wants a ceasefire."', "Q212", "ceasefire", "quoted_share", 0.5),
         ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "first_sentence", 1.0),
@@ -425,6 +428,23 @@ def test_talks_that_end_without_a_deal_are_an_outcome_not_a_stance(text: str) ->
 )
 def test_a_stance_on_how_talks_end_keeps_its_candidates(text: str) -> None:
     assert {v.candidate.topic for v in _views(text)} >= {"ceasefire"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ushakov said Moscow still insisted that Ukrainian forces leave Donbas.", set()),
+        ("Russian troops are advancing on all sections of the front, Putin said.", set()),
+        ("Britain said it was ready to send its troops to Ukraine after a ceasefire.", {"Q145"}),
+        ("Kyiv wants allied troops to stay after a ceasefire.", {"Q212"}),  # a third party's troops
+    ],
+)
+def test_a_warring_sides_own_forces_are_no_security_guarantee(text: str, expected: set[str]) -> None:
+    holders = {v.candidate.actor_id for v in _views(text) if v.candidate.topic == "security_guarantees"}
+    if expected:
+        assert expected <= holders
+    else:
+        assert not holders
 
 
 def test_a_parenthesis_that_places_no_one_in_a_photo_keeps_the_sentence() -> None:
