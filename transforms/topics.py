@@ -101,7 +101,7 @@ def find_topics(sent: Sent) -> list[TopicHit]:
         for start, end, n in _topic_index().find(tokens)
     ]
     found = _without_times(sent, _without_venues(sent, _outermost(_longest(hits + _pairs(sent)))))
-    return _without_frames(sent, _without_aims(sent, found))
+    return _without_lines(sent, _without_frames(sent, _without_aims(sent, found)))
 
 
 def _pairs(sent: Sent) -> list[TopicHit]:
@@ -283,3 +283,14 @@ def _without_times(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
         )
 
     return [h for h in hits if not of_time(h)]
+
+
+def _without_lines(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
+    """Drop a line that another topic runs along ("a ceasefire along the line of contact"): it says where, no more."""
+    doc = sent.doc
+
+    def along(hit: TopicHit) -> bool:
+        root = doc.span_root(hit.start, hit.end)
+        return root.dep_ == "pobj" and root.head.lower_ == "along"
+
+    return [h for h in hits if not along(h)]

@@ -78,6 +78,12 @@ def test_troops_sent_to_ukraine_are_a_security_guarantee(text: str, strong: bool
     assert ("security_guarantees", not strong) not in _topics(text)
 
 
+def test_a_line_that_a_truce_runs_along_is_no_territory() -> None:
+    found = {t for t, _ in _topics("Kyiv would insist on a ceasefire along the current line of contact.")}
+    assert "ceasefire" in found and "territory" not in found
+    assert "territory" in {t for t, _ in _topics("Moscow wants the line of contact recognised as a border.")}
+
+
 def test_land_alone_is_no_territory() -> None:
     assert "territory" not in {t for t, _ in _topics("The senator bought land in Florida last year.")}
 
