@@ -245,9 +245,21 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
     sentence_hosts = any(c.stance == "hosts" for c in sentence.cues)
     derived = [TopicHit(h.start, h.end, "mediation", False) for h in hits if h.topic in MEDIATED_TOPICS]
     best: dict[tuple[str, str], Candidate] = {}
+    doc = sentence.span.doc
+    # Whom a demand is aimed at states nothing by it, nor through its own pronoun ("that Ukraine abandon its bid").
+    targets = {
+        h.actor_id
+        for h in sentence.holders
+        if h.token is not None
+        and h.via == "mention"
+        and (_directed(sentence, doc[h.token]) or _told(sentence, doc[h.token], h.actor_id, kb))
+    }
     for holder in sentence.holders:
         if holder.token is not None and (
-            _directed(sentence, sentence.span.doc[holder.token]) or _owner_of_owner(sentence.span.doc[holder.token])
+            _directed(sentence, doc[holder.token])
+            or _owner_of_owner(doc[holder.token])
+            or _told(sentence, doc[holder.token], holder.actor_id, kb)
+            or (holder.via == "pronoun" and holder.actor_id in targets)
         ):
             continue
         # A warring side takes part in its talks; only a third party mediates them.
@@ -316,6 +328,26 @@ def _directed(sentence: Sentence, word: Word) -> bool:
     while askers[-1].dep_ == "conj" and askers[-1].head.i != askers[-1].i:
         askers.append(askers[-1].head)
     return any(c.dep_ in {"nsubj", "nsubjpass"} and c.i != word.i for verb in askers for c in verb.children)
+
+
+def _told(sentence: Sentence, word: Word, actor_id: str, kb: KnowledgeBase) -> bool:
+    """Tell whether a word is whom a speaker says must act: "Putin said Ukraine must abandon its NATO bid".
+
+    What one side says another must or should do is the speaker's demand; the subject states nothing. The
+    speaker's own side keeps it ("Zelensky said Ukraine must get guarantees" is Ukraine's too).
+    """
+    clause = word.head
+    if word.dep_ != "nsubj" or clause.dep_ != "ccomp" or lemma(clause.head) not in load_cues().speech:
+        return False
+    obliged = any(c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in clause.children) or (
+        lemma(clause) in {"have", "need"} and any(c.dep_ == "xcomp" for c in clause.children)
+    )
+    if not obliged:
+        return False
+    by_token = {h.token: h.actor_id for h in sentence.holders if h.token is not None}
+    speakers = [by_token[c.i] for c in clause.head.children if c.dep_ == "nsubj" and c.i in by_token]
+    side = kb.party_of(actor_id) or actor_id
+    return bool(speakers) and all((kb.party_of(s) or s) != side for s in speakers)
 
 
 def _faces(word: Word, hit: TopicHit) -> bool:

@@ -178,6 +178,32 @@ def test_whom_a_demand_is_aimed_at_holds_no_position_by_it(text: str, holder: st
     assert holder is None or holder in named
 
 
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        # what a speaker says another side must or should do is the speaker's demand
+        ("Putin said Ukraine must abandon its bid to join NATO.", "Q7747", "Q212"),
+        ("Lavrov said Kyiv should accept the loss of Crimea.", "Q44215", "Q212"),
+        # and the target's own pronoun holds nothing either
+        ("Russia demanded that Ukraine abandon its bid to join NATO.", "Q159", "Q212"),
+    ],
+)
+def test_whom_a_speaker_says_must_act_holds_no_position_by_it(text: str, holder: str, target: str) -> None:
+    actors = {a for a, _, _, _ in _positions(text, date(2025, 6, 1))}
+    assert holder in actors and target not in actors
+
+
+def test_the_speakers_own_side_keeps_what_it_says_it_must_do() -> None:
+    from transforms.actors import load_kb
+    from transforms.candidates import generate
+    from transforms.entities import link_mentions, load_nlp, tagger_name
+
+    kb = load_kb()
+    doc = load_nlp()("Zelensky said Ukraine must get security guarantees.")
+    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
+    assert "Q212" in {c.actor_id for c in found.candidates}  # Ukraine, the speaker's side, is still a candidate
+
+
 def test_a_name_inside_a_topic_s_words_holds_nothing() -> None:
     from transforms.actors import load_kb
     from transforms.candidates import generate
