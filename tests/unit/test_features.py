@@ -64,9 +64,12 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # a subject's actors are its whole coordination, which spaCy chains conjunct to conjunct
         ("Macron, Starmer and Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "spoken_for", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "speaks_for_other", 1.0),
-        # what an actor "must" do is the speaker's demand of it
-        ("Starmer said Putin must agree to a ceasefire.", "Q7747", "ceasefire", "attach_deontic", 1.0),
-        ("Starmer said Putin must agree to a ceasefire.", "keir_starmer", "ceasefire", "demands_below", 1.0),
+        # a stance verb of saying reports too
+        ("Peskov insisted that Russia was ready for talks.", "Q159", "direct_talks", "spoken_for", 1.0),
+        ("Peskov insisted that Russia was ready for talks.", "dmitry_peskov", "direct_talks", "speaks_for_other", 1.0),
+        # what an actor "must" do is another's demand of it (after a speech verb, the subject is no candidate at all)
+        ("In Starmer's view, Putin must agree to a ceasefire.", "Q7747", "ceasefire", "attach_deontic", 1.0),
+        ("In Starmer's view, Putin must agree to a ceasefire.", "keir_starmer", "ceasefire", "demands_below", 1.0),
         ("Starmer said Putin wants a ceasefire.", "keir_starmer", "ceasefire", "demands_below", 0.0),
         # a leader speaks for the state: annotators give "Zelensky said Ukraine is ready" to Ukraine
         ("Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "spoken_for_by_leader", 1.0),

@@ -164,7 +164,7 @@ def other_actor_owns_cue(v: View) -> float:
 @feature("speaks_for_other")
 def speaks_for_other(v: View) -> float:
     """Tell whether the holder speaks and the clause's own subject is its side ("Peskov said Russia would not")."""
-    if v.attach is None or v.word_class(v.chain[v.attach]) != "speech":
+    if v.attach is None or not _says(v, v.chain[v.attach]):
         return 0.0
     side = _side(v, v.candidate.actor_id)
     return float(side is not None and any(_side(v, a) == side for a in _subjects_below(v)))
@@ -196,11 +196,16 @@ def _speakers_above(v: View) -> set[str]:
     return {
         a
         for t in v.chain[v.attach + 1 :]
-        if v.word_class(t) == "speech"
+        if _says(v, t)
         for c in t.children
         if c.dep_ in SUBJECT_DEPS
         for a in v.actors_of(c)
     }
+
+
+def _says(v: View, word: Word) -> bool:
+    """Tell whether a word reports speech, a stance verb of saying too ("insisted that Russia was ready")."""
+    return v.word_class(word) == "speech" or (word.pos_ == "VERB" and lemma(word) in v.cues.speech)
 
 
 def _side(v: View, actor_id: str) -> str | None:
