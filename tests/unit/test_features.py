@@ -65,6 +65,13 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Macron, Starmer and Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "spoken_for", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "speaks_for_other", 1.0),
         # a stance verb of saying reports too
+        (
+            "Fidan insisted that the two parties had agreed on a swap.",
+            "hakan_fidan",
+            "pow_exchange",
+            "reported_for_other",
+            1.0,
+        ),
         ("Peskov insisted that Russia was ready for talks.", "Q159", "direct_talks", "spoken_for", 1.0),
         ("Peskov insisted that Russia was ready for talks.", "dmitry_peskov", "direct_talks", "speaks_for_other", 1.0),
         # what an actor "must" do is another's demand of it (after a speech verb, the subject is no candidate at all)

@@ -274,7 +274,7 @@ def reported_for_other(v: View) -> float:
     "Fidan noted that the two parties agreed on an exchange": the parties hold it, not the speaker; inside a
     quotation the speaker's own words would make it the speaker's.
     """
-    if v.attach is None or v.word_class(v.chain[v.attach]) != "speech":
+    if v.attach is None or not _says(v, v.chain[v.attach]):
         return 0.0
     return float(v.candidate.hit.start not in v.context.quoted and other_actor_owns_cue(v) == 1.0)
 
