@@ -156,11 +156,18 @@ def directly_negated(token: Word, cues: Cues) -> bool:
     before = token.doc[max(token.sent.start, token.i - NEGATION_WINDOW) : token.i]
     # A negation that hangs on a verb between denies that verb: "cannot accept U.S. proposals" denies the accepting.
     return any(
-        t.lower_ in cues.negations
+        (t.lower_ in cues.negations or _scant(t))
         and t.lower_ != "without"
         and not (t.i < t.head.i < token.i and t.head.pos_ in {"VERB", "AUX"})
         for t in before
     )
+
+
+def _scant(word: Word) -> bool:
+    """Tell whether a word says there is next to none: "little reason to accept" (not "a little")."""
+    if word.lower_ != "little" or word.dep_ not in {"amod", "det"} or word.head.pos_ != "NOUN":
+        return False
+    return word.i == word.sent.start or word.doc[word.i - 1].lower_ != "a"
 
 
 def negated(token: Word, cues: Cues) -> bool:

@@ -51,6 +51,12 @@ def test_a_plain_stance_gives_actor_stance_topic_and_polarity(text: str, expecte
         ("France and Germany demanded an unconditional ceasefire.", "Q183", "ceasefire", "pro"),
         # A role phrase is the person who held the office on the article's date.
         ("The Russian president rejected a ceasefire in Kherson.", "Q7747", "ceasefire", "contra"),
+        # "little reason to" denies as "no reason to" does ("a little" does not)
+        ("Moscow sees little reason to accept a ceasefire now.", "Q159", "ceasefire", "contra"),
+        ("Kyiv has shown a little flexibility and could accept a ceasefire.", "Q212", "ceasefire", "pro"),
+        # giving up land is the territorial change itself: refusing to is against it
+        ("Zelensky said Ukraine would never give up Donbas.", "Q3881739", "territory", "contra"),
+        ("Kyiv cannot give up the territory it still holds.", "Q212", "territory", "contra"),
         # Calling a measure unlawful is against it.
         ("The Kremlin spokesman called the new sanctions illegal.", "dmitry_peskov", "sanctions", "contra"),
     ],
