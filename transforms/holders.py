@@ -494,8 +494,10 @@ def _antecedent(context: DocumentContext, sent: Sent, pronoun: Word) -> tuple[st
 
 def _may_be_subject(context: DocumentContext, sent: Sent, actor_id: str) -> bool:
     """Tell whether an actor may be what a sentence's pronoun subjects stand for ("She said…" is no man)."""
-    pronouns = [t.lower_ for t in sent if t.dep_ in SUBJECT_DEPS and t.lower_ in PRONOUN_GENDERS]
-    return all(_gender_agrees(context, p, actor_id) for p in pronouns)
+    subjects = [t.lower_ for t in sent if t.dep_ in SUBJECT_DEPS]
+    if "they" in subjects and context.is_person(actor_id):
+        return False  # '"They are not ready to end the war," he said': no one person is "they"
+    return all(_gender_agrees(context, p, actor_id) for p in subjects if p in PRONOUN_GENDERS)
 
 
 def _gender_agrees(context: DocumentContext, pronoun: str, actor_id: str) -> bool:

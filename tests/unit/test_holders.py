@@ -236,3 +236,11 @@ def test_a_quotation_without_its_speaker_takes_the_speaker_of_its_paragraph() ->
 def test_a_sentence_without_an_actor_subject_continues_the_previous_holder() -> None:
     text = "Starmer flew to Washington on Sunday. The aim was to secure a backstop for the force."
     assert ("keir_starmer", "context") in _last(text)
+
+
+def test_they_as_subject_does_not_continue_one_person() -> None:
+    text = 'Zelensky accused Moscow of stalling. "They are not ready to end the war. They want war," he said.'
+    assert ("Q3881739", "context") not in {(h.actor_id, h.via) for h in _holders(text)[1]}
+    # a plural subject still stands for a plural holder
+    text = "France and Britain met in London. They are ready to send troops after a ceasefire."
+    assert {"Q142", "Q145"} <= {actor for actor, _ in _last(text)}
