@@ -30,6 +30,7 @@ def _topics(text: str) -> set[tuple[str, bool]]:
         ("Hardliners want the president to step down before any deal.", "regime_change"),
         ("We will not trade our land for a piece of paper, the minister said.", "territory"),  # land given up
         ("Zelensky said Ukraine would never give up its land.", "territory"),
+        ("Trump is now open to sending Tomahawks to Kyiv.", "military_aid"),  # a plural name the tagger keeps
     ],
 )
 def test_a_topic_is_found_by_lemma_and_syntax(text: str, topic: str) -> None:
@@ -82,6 +83,11 @@ def test_a_line_that_a_truce_runs_along_is_no_territory() -> None:
     found = {t for t, _ in _topics("Kyiv would insist on a ceasefire along the current line of contact.")}
     assert "ceasefire" in found and "territory" not in found
     assert "territory" in {t for t, _ in _topics("Moscow wants the line of contact recognised as a border.")}
+
+
+def test_an_army_to_be_shrunk_or_capped_is_demilitarization_itself() -> None:
+    assert ("demilitarization", True) in _topics("Moscow wants Kyiv to shrink its army after the war.")
+    assert ("demilitarization", True) not in _topics("The army fought well near Kupiansk.")
 
 
 def test_land_alone_is_no_territory() -> None:
