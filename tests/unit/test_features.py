@@ -276,6 +276,7 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # a threat to leave the talks is against them; a threat of sanctions is for them
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "path_polarity", "contra"),
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "rule_polarity", "contra"),
+        ("Trump threatened to step back from the peace talks.", "Q22686", "direct_talks", "rule_polarity", "contra"),
         ("Washington threatened new sanctions.", "Q30", "sanctions", "path_polarity", "pro"),
         # whoever sets a penalty on a condition wants the condition unmet; a favour's condition reads as any clause
         (
