@@ -166,8 +166,10 @@ def _own_forces(hit: TopicHit, root: Word, context: DocumentContext) -> bool:
     """
     if hit.topic != "security_guarantees" or hit.strong:
         return False
-    owners = (c for c in root.children if c.dep_ in {"amod", "compound", "poss", "nmod"})
-    return any(context.kb.party_of(context.actor_at.get(c.i, "")) is not None for c in owners)
+    owners = [c for c in root.children if c.dep_ in {"amod", "compound", "poss", "nmod"}]
+    named = [context.actor_at[c.i] for c in owners if c.i in context.actor_at]
+    named += [a for c in owners if c.i in context.resolved_at for a in context.resolved_at[c.i][0]]  # "its forces"
+    return any(context.kb.party_of(a) is not None for a in named)
 
 
 def _leaders_meetings(

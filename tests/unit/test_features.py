@@ -277,6 +277,8 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "path_polarity", "contra"),
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "rule_polarity", "contra"),
         ("Trump threatened to step back from the peace talks.", "Q22686", "direct_talks", "rule_polarity", "contra"),
+        # removing troops from a region is its territorial change, not a reversal of it
+        ("Moscow wants Ukraine to remove its troops from Donetsk.", "Q159", "territory", "rule_polarity", "pro"),
         ("Washington threatened new sanctions.", "Q30", "sanctions", "path_polarity", "pro"),
         # whoever sets a penalty on a condition wants the condition unmet; a favour's condition reads as any clause
         (
@@ -446,6 +448,7 @@ def test_a_stance_on_how_talks_end_keeps_its_candidates(text: str) -> None:
     [
         ("Ushakov said Moscow still insisted that Ukrainian forces leave Donbas.", set()),
         ("Russian troops are advancing on all sections of the front, Putin said.", set()),
+        ("Putin wants Ukraine to pull its forces out of Donetsk.", set()),  # its: Ukraine's
         ("Britain said it was ready to send its troops to Ukraine after a ceasefire.", {"Q145"}),
         ("Kyiv wants allied troops to stay after a ceasefire.", {"Q212"}),  # a third party's troops
     ],

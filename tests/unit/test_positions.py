@@ -59,6 +59,7 @@ def test_a_plain_stance_gives_actor_stance_topic_and_polarity(text: str, expecte
         ("Kyiv cannot give up the territory it still holds.", "Q212", "territory", "contra"),
         # pulling troops back is the territorial change, not a threat to leave
         ("Moscow demanded that Kyiv pull back its troops from Donbas.", "Q159", "territory", "pro"),
+        ("Putin wants Ukraine to pull its forces out of Donetsk.", "Q7747", "territory", "pro"),
         # idioms of dismissal
         ("Peskov poured cold water on the idea of a ceasefire by Christmas.", "dmitry_peskov", "ceasefire", "contra"),
         ("The Kremlin shrugged off the threat of new sanctions.", "Q159", "sanctions", "contra"),
