@@ -218,6 +218,8 @@ def find_stance_cues(sent: Sent, cues: Cues) -> list[StanceCue]:
     covered: set[int] = set()
     for start, end, stance in sorted(_stance_phrases().find(tokens), key=lambda m: (m[0], -(m[1] - m[0]))):
         indices = {t.i for t in tokens[start:end]}
+        if end - start == 1 and tokens[start].lower_ == "against" and tokens[start].head.pos_ in {"NOUN", "PROPN"}:
+            continue  # "strikes against energy sites", "sanctions against Russia": what a noun is aimed at
         if not covered & indices:
             phrase = tuple(token_keys(t)[1] for t in tokens[start:end])
             found.append(StanceCue(_phrase_anchor(tokens[start:end], phrase), stance, frozenset(indices)))

@@ -60,6 +60,9 @@ def test_a_plain_stance_gives_actor_stance_topic_and_polarity(text: str, expecte
         # pulling troops back is the territorial change, not a threat to leave
         ("Moscow demanded that Kyiv pull back its troops from Donbas.", "Q159", "territory", "pro"),
         ("Putin wants Ukraine to pull its forces out of Donetsk.", "Q7747", "territory", "pro"),
+        # "against" after a noun says what it is aimed at, no stance: a pause in strikes on energy sites is for the deal
+        ("Russia agreed to a moratorium on strikes against energy infrastructure.", "Q159", "humanitarian", "pro"),
+        ("Hungary is against new sanctions on Russian oil.", "Q28", "sanctions", "contra"),
         # idioms of dismissal
         ("Peskov poured cold water on the idea of a ceasefire by Christmas.", "dmitry_peskov", "ceasefire", "contra"),
         ("The Kremlin shrugged off the threat of new sanctions.", "Q159", "sanctions", "contra"),
