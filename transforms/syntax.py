@@ -207,10 +207,19 @@ def reversed_topic(
     the attack undoes that: "halt strikes on energy facilities" is for the energy deal. An attack whose doer is
     another actor (a token of ``others``) is one the holder only reports: "Zelensky said Russia struck a plant".
     """
-    reversal = _reversal(words, root, stop, cue_tokens, cues, topic, own)
     harm = cues.harm.get(topic, frozenset())
     if not harm:
-        return reversal
+        return _reversal(words, root, stop, cue_tokens, cues, topic, own)
+    # "strikes against energy sites": "against" only aims the attack, which is the reversal here, counted once;
+    # a reversal just before the attack undoes it wherever the parser hangs it ("a moratorium on strikes against").
+    aimed = [t for t in root.ancestors if t.lower_ == "against" and lemma(t.head) in harm]
+    doc = root.doc
+    undone = any(
+        lemma(w) in cues.reversal and w.i not in cue_tokens
+        for t in aimed
+        for w in doc[max(root.sent.start, t.head.i - NEGATION_WINDOW) : t.head.i]
+    )
+    reversal = undone or _reversal(words, root, stop, cue_tokens | {t.i for t in aimed}, cues, topic, own)
     return reversal != _harmed(words, root, stop, harm, others)
 
 

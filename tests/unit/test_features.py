@@ -120,6 +120,14 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # an attack on what a topic protects is against it, and halting the attack is for it
         ("Russia has struck a power plant in Kherson.", "Q159", "humanitarian", "path_polarity", "contra"),
         ("Russia agreed to halt strikes on energy facilities.", "Q159", "humanitarian", "path_polarity", "pro"),
+        ("Russia has launched strikes against energy facilities.", "Q159", "humanitarian", "path_polarity", "contra"),
+        (
+            "Russia agreed to a moratorium on strikes against energy infrastructure.",  # "on strikes" hangs on "agreed"
+            "Q159",
+            "humanitarian",
+            "path_polarity",
+            "pro",
+        ),
         ("Russia suspended the grain deal.", "Q159", "humanitarian", "path_polarity", "contra"),
         (
             "Russia agreed to a ban on strikes against energy facilities.",
