@@ -247,6 +247,8 @@ def _reversal(
     opposite = cues.topic_reversal.get(topic, frozenset())
     if own and any((lemma(t) in cues.reversal or lemma(t) in opposite) and lemma(t) not in exempt for t in words):
         return True
+    if own and tuple(lemma(t) for t in words) in cues.leaving_threats:
+        return True  # the topic named by leaving it ("prepared to walk away" from mediation)
     for t in doc[max(first.sent.start, first.i - 5) : first.i]:
         if t.lower_ in {"instead", "rather"} and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in {"of", "than"}:
             return True

@@ -285,6 +285,8 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "path_polarity", "contra"),
         ("Washington is prepared to walk away from mediation.", "Q30", "mediation", "rule_polarity", "contra"),
         ("Trump threatened to step back from the peace talks.", "Q22686", "direct_talks", "rule_polarity", "contra"),
+        # mediation named by leaving it: readiness to leave is against it
+        ("Washington is prepared to walk away from the talks.", "Q30", "mediation", "rule_polarity", "contra"),
         # removing troops from a region is its territorial change, not a reversal of it
         ("Moscow wants Ukraine to remove its troops from Donetsk.", "Q159", "territory", "rule_polarity", "pro"),
         ("Washington threatened new sanctions.", "Q30", "sanctions", "path_polarity", "pro"),
