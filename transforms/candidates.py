@@ -251,20 +251,16 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
     best: dict[tuple[str, str], Candidate] = {}
     doc = sentence.span.doc
     # Whom a demand is aimed at states nothing by it, nor through its own pronoun ("that Ukraine abandon its bid").
-    targets = {
-        h.actor_id
+    aimed_at = [
+        h
         for h in sentence.holders
-        if h.token is not None
-        and h.via == "mention"
-        and (_directed(sentence, doc[h.token]) or _told(sentence, doc[h.token], h.actor_id, kb))
-    }
+        if h.token is not None and (_directed(sentence, doc[h.token]) or _told(sentence, doc[h.token], h.actor_id, kb))
+    ]
+    targets = {h.actor_id for h in aimed_at if h.via == "mention"}
     for holder in sentence.holders:
-        if holder.token is not None and (
-            _directed(sentence, doc[holder.token])
-            or _owner_of_owner(doc[holder.token])
-            or _told(sentence, doc[holder.token], holder.actor_id, kb)
-            or (holder.via == "pronoun" and holder.actor_id in targets)
-        ):
+        if holder in aimed_at or (holder.via == "pronoun" and holder.actor_id in targets):
+            continue
+        if holder.token is not None and _owner_of_owner(doc[holder.token]):
             continue
         # A warring side takes part in its talks; only a third party mediates them.
         third_party = kb.party_of(holder.actor_id) is None

@@ -399,7 +399,7 @@ def event_outcome(token: Word, cues: Cues) -> bool:
     """
     if token.pos_ == "VERB":
         return _reported_ending(token, cues) and any(
-            c.dep_ == "nsubj" and c.lemma_.lower() in cues.event_nouns for c in token.children
+            c.dep_ == "nsubj" and lemma(c) in cues.event_nouns for c in token.children
         )
     absent = False
     current = token
@@ -419,10 +419,11 @@ def event_outcome(token: Word, cues: Cues) -> bool:
 
 def _reported_ending(verb: Word, cues: Cues) -> bool:
     """Tell whether a verb reports that something ended: an ending verb, not negated, wished or foreseen."""
-    if verb.lemma_.lower() not in cues.outcome_verbs:
+    if lemma(verb) not in cues.outcome_verbs:
         return False
     return not any(
-        c.dep_ in {"neg", "aux"} and c.lower_ in cues.negations | cues.modals | {"to"} for c in verb.children
+        c.dep_ in {"neg", "aux"} and (c.lower_ in cues.negations or c.lower_ in cues.modals or c.lower_ == "to")
+        for c in verb.children
     )
 
 
