@@ -63,6 +63,8 @@ def test_a_plain_stance_gives_actor_stance_topic_and_polarity(text: str, expecte
         # "against" after a noun says what it is aimed at, no stance: a pause in strikes on energy sites is for the deal
         ("Russia agreed to a moratorium on strikes against energy infrastructure.", "Q159", "humanitarian", "pro"),
         ("Hungary is against new sanctions on Russian oil.", "Q28", "sanctions", "contra"),
+        # a measure said to have backfired is one the speaker is against
+        ("Orban said the sanctions on Russia had backfired on Europe.", "viktor_orban", "sanctions", "contra"),
         # idioms of dismissal
         ("Peskov poured cold water on the idea of a ceasefire by Christmas.", "dmitry_peskov", "ceasefire", "contra"),
         ("The Kremlin shrugged off the threat of new sanctions.", "Q159", "sanctions", "contra"),
