@@ -20,7 +20,17 @@ from transforms.actors import KnowledgeBase
 from transforms.cues import Cues, load_cues
 from transforms.holders import DocumentContext, Holder, document_context, sentence_holders
 from transforms.parse import Sent, Word
-from transforms.syntax import dated_history, event_outcome, is_caption, is_question, lemma, path, stance_of
+from transforms.syntax import (
+    CONDITION_MARKS,
+    condition_mark,
+    dated_history,
+    event_outcome,
+    is_caption,
+    is_question,
+    lemma,
+    path,
+    stance_of,
+)
 from transforms.topics import PhraseIndex, TopicHit, find_topics, token_keys
 
 # Talks, a truce, a swap or aid named beside a third party may be that party's mediation.
@@ -260,7 +270,7 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
     for holder in sentence.holders:
         if holder in aimed_at or (holder.via == "pronoun" and holder.actor_id in targets):
             continue
-        if holder.token is not None and _owner_of_owner(doc[holder.token]):
+        if holder.token is not None and (_owner_of_owner(doc[holder.token]) or _in_condition(doc[holder.token])):
             continue
         # A warring side takes part in its talks; only a third party mediates them.
         third_party = kb.party_of(holder.actor_id) is None
@@ -354,6 +364,23 @@ def _faces(word: Word, hit: TopicHit) -> bool:
     """Tell whether a word names who faces the topic, a penalty someone else sets: "Russia will face new sanctions"."""
     verb = word.head
     return word.dep_ == "nsubj" and lemma(verb) == "face" and verb.left_edge.i <= hit.start <= verb.right_edge.i
+
+
+def _in_condition(word: Word) -> bool:
+    """Tell whether a word is the subject of a condition: "Kyiv would freeze the front if Russia agreed to a truce".
+
+    What a condition supposes of its subject is no stance of it ("once Moscow agrees to a ceasefire",
+    "should Russia reject it"). An indirect question is no condition ("asked if both sides had agreed").
+    """
+    while word.dep_ == "conj" and word.head is not word:
+        word = word.head
+    if word.dep_ not in {"nsubj", "nsubjpass"}:
+        return False
+    clause = word.head
+    marked = clause.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in CONDITION_MARKS - {"whether"} for c in clause.children
+    )
+    return marked or condition_mark(clause) == "should"
 
 
 def _owner_of_owner(word: Word) -> bool:

@@ -343,7 +343,8 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # a cue is matched by its lemma: "hoped" is "hope" (spaCy 3.8.8 and later read it as "hop")
         ("Kyiv hoped for a ceasefire.", "Q212", "ceasefire", "gov_class", "supports"),
         ("Kyiv will not accept a truce.", "Q212", "ceasefire", "gov_negated", 1.0),
-        ("If Russia rejects the truce, new sanctions will follow.", "Q159", "ceasefire", "gov_hypothetical", 1.0),
+        # the subject of a condition is no candidate at all ("if Russia rejects the truce"): its cue is read here
+        ("Kyiv will sign the deal only if a ceasefire is agreed first.", "Q212", "ceasefire", "gov_hypothetical", 1.0),
         ("Kyiv would accept a truce.", "Q212", "ceasefire", "verb_modal", 1.0),
         ("Kyiv accepted a truce.", "Q212", "ceasefire", "verb_past", 1.0),
         ("Kyiv wants a truce.", "Q212", "ceasefire", "analysis_word", 1.0),

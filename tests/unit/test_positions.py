@@ -221,6 +221,38 @@ def test_the_speakers_own_side_keeps_what_it_says_it_must_do() -> None:
     assert "Q212" in {c.actor_id for c in found.candidates}  # Ukraine, the speaker's side, is still a candidate
 
 
+@pytest.mark.parametrize(
+    ("text", "holder", "supposed"),
+    [
+        ("Kyiv said it was prepared to freeze the front line if Russia agreed to a full ceasefire.", "Q212", "Q159"),
+        ("Zelensky urged harsher sanctions should Moscow reject the truce.", "Q3881739", "Q159"),
+        ("Europe will lift the sanctions once Russia and Belarus accept a ceasefire.", "europe", "Q184"),
+        ("Washington will keep sending weapons unless Russia agrees to a truce.", "Q30", "Q159"),
+    ],
+)
+def test_the_subject_of_a_condition_holds_no_position_by_it(text: str, holder: str, supposed: str) -> None:
+    from transforms.actors import load_kb
+    from transforms.candidates import generate
+    from transforms.entities import link_mentions, load_nlp, tagger_name
+
+    kb = load_kb()
+    doc = load_nlp()(text)
+    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
+    holders = {c.actor_id for c in found.candidates}
+    assert holder in holders and supposed not in holders, holders
+
+
+def test_an_indirect_question_is_no_condition() -> None:
+    from transforms.actors import load_kb
+    from transforms.candidates import generate
+    from transforms.entities import link_mentions, load_nlp, tagger_name
+
+    kb = load_kb()
+    doc = load_nlp()("Trump was asked if Russia had agreed to the summit.")
+    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
+    assert "Q159" in {c.actor_id for c in found.candidates}
+
+
 def test_a_name_inside_a_topic_s_words_holds_nothing() -> None:
     from transforms.actors import load_kb
     from transforms.candidates import generate
