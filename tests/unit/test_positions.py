@@ -68,6 +68,13 @@ def test_a_plain_stance_gives_actor_stance_topic_and_polarity(text: str, expecte
         # idioms of dismissal
         ("Peskov poured cold water on the idea of a ceasefire by Christmas.", "dmitry_peskov", "ceasefire", "contra"),
         ("The Kremlin shrugged off the threat of new sanctions.", "Q159", "sanctions", "contra"),
+        # calling foreign troops a legitimate target is against them being sent
+        (
+            "Medvedev said foreign peacekeepers in Ukraine would be a legitimate target.",
+            "dmitry_medvedev",
+            "security_guarantees",
+            "contra",
+        ),
         # Calling a measure unlawful is against it.
         ("The Kremlin spokesman called the new sanctions illegal.", "dmitry_peskov", "sanctions", "contra"),
     ],
