@@ -453,8 +453,9 @@ def _antecedent(context: DocumentContext, sent: Sent, pronoun: Word) -> tuple[st
     """
     lower = pronoun.lower_
     quoted = pronoun.i in context.quoted
+    # A coordinated subject is one group: "Britain and France said they were ready" is both of them.
     earlier = [
-        (context.actor_at[t.i],)
+        tuple(dict.fromkeys(context.actor_at[c.i] for c in conjuncts(t) if c.i in context.actor_at and c.i < pronoun.i))
         for t in sent
         if t.i < pronoun.i
         and t.dep_ in SUBJECT_DEPS

@@ -244,3 +244,11 @@ def test_they_as_subject_does_not_continue_one_person() -> None:
     # a plural subject still stands for a plural holder
     text = "France and Britain met in London. They are ready to send troops after a ceasefire."
     assert {"Q142", "Q145"} <= {actor for actor, _ in _last(text)}
+
+
+def test_they_after_a_coordinated_subject_is_every_member() -> None:
+    found = _last("Britain and France have said they are ready to send troops to Ukraine.")
+    assert {("Q145", "pronoun"), ("Q142", "pronoun")} <= found
+    # a singular pronoun takes neither of a pair: which of the two is "he" the sentence does not say
+    found = _last("Trump and Putin spoke for two hours, and he said he wanted a truce.")
+    assert not {actor for actor, via in found if via == "pronoun"}
