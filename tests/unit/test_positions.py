@@ -75,6 +75,9 @@ def test_a_plain_stance_gives_actor_stance_topic_and_polarity(text: str, expecte
             "security_guarantees",
             "contra",
         ),
+        # closing the door to something refuses it, unless the closing is denied
+        ("Moscow has closed the door to negotiations with Kyiv.", "Q159", "direct_talks", "contra"),
+        ("The Kremlin would not close the door to talks.", "Q159", "direct_talks", "pro"),
         # Calling a measure unlawful is against it.
         ("The Kremlin spokesman called the new sanctions illegal.", "dmitry_peskov", "sanctions", "contra"),
     ],
