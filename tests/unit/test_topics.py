@@ -159,3 +159,8 @@ def test_the_end_of_a_stretch_of_time_is_no_truce(when: str) -> None:
         topic == "ceasefire" for topic, _ in _topics(f"Both sides will hand over prisoners by the end of {when}.")
     )
     assert ("ceasefire", False) in _topics("Kyiv wants a halt by the end of the year.")
+
+
+def test_a_verb_of_coercion_is_no_force() -> None:
+    assert "security_guarantees" not in {t for t, _ in _topics("Washington would not force Ukraine to give up land.")}
+    assert "security_guarantees" in {t for t, _ in _topics("Britain is ready to lead a force of 10,000 soldiers.")}
