@@ -190,6 +190,13 @@ def pair_destinations(path: Path = TOPIC_CUES_PATH) -> dict[str, frozenset[str]]
 
 
 @functools.cache
+def noun_cues(path: Path = TOPIC_CUES_PATH) -> frozenset[str]:
+    """Weak one-word cues that name their topic only as nouns ("the root cause", not "cause a blackout")."""
+    extra = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return frozenset(str(w).lower() for w in extra.get("nouns_only") or [])
+
+
+@functools.cache
 def topic_cues(path: Path = TOPIC_CUES_PATH) -> tuple[TopicCue, ...]:
     """Every topic cue: the taxonomy's own (strong unless the data file lists it as weak) and the data file's."""
     taxonomy = yaml.safe_load(TAXONOMY_PATH.read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from transforms.cues import Phrase, load_cues, pair_destinations, topic_cues, topic_pairs
+from transforms.cues import Phrase, noun_cues, pair_destinations, topic_cues, topic_pairs
 from transforms.parse import Sent, Word
 
 # Words that may stand between a phrase's words: "host (the next) talks", "end (this) war".
@@ -101,7 +101,7 @@ def find_topics(sent: Sent) -> list[TopicHit]:
         for start, end, n in _topic_index().find(tokens)
     ]
     found = _without_times(sent, _without_venues(sent, _outermost(_longest(hits + _pairs(sent)))))
-    return _without_coercion(sent, _without_lines(sent, _without_frames(sent, _without_aims(sent, found))))
+    return _without_verbs(sent, _without_lines(sent, _without_frames(sent, _without_aims(sent, found))))
 
 
 def _pairs(sent: Sent) -> list[TopicHit]:
@@ -285,15 +285,15 @@ def _without_times(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
     return [h for h in hits if not of_time(h)]
 
 
-def _without_coercion(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
-    """Drop a weak cue that is a verb of coercion: "would not force Ukraine to give up land" sends no force."""
-    doc, coercion = sent.doc, load_cues().coercion
+def _without_verbs(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
+    """Drop a weak cue meant as a noun that is a verb here: "would not force Ukraine to…", "cause a blackout"."""
+    doc, nouns = sent.doc, noun_cues()
 
-    def coerces(hit: TopicHit) -> bool:
+    def verb(hit: TopicHit) -> bool:
         word = doc[hit.start]
-        return not hit.strong and hit.end - hit.start == 1 and word.pos_ == "VERB" and word.keys[1] in coercion
+        return not hit.strong and hit.end - hit.start == 1 and word.pos_ == "VERB" and word.keys[1] in nouns
 
-    return [h for h in hits if not coerces(h)]
+    return [h for h in hits if not verb(h)]
 
 
 def _without_lines(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
