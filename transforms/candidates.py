@@ -195,7 +195,8 @@ def _leaders_meetings(
         return hits
     promoted = []
     for hit in hits:
-        if hit.topic == "leaders_meeting" and not hit.strong:
+        talks = hit.topic == "direct_talks" and hit.strong
+        if talks or (hit.topic == "leaders_meeting" and not hit.strong):
             root = span.doc.span_root(hit.start, hit.end)
             near = {t.i for t in root.subtree}
             if root.pos_ in {"NOUN", "VERB"} and root.head.i != root.i:
@@ -210,9 +211,13 @@ def _leaders_meetings(
             words = {
                 lemma(t) for t in (span.doc[i] for i in near) if not (t.head.i in leader_at and t.dep_ == "compound")
             } & LEADER_WORDS
-            hit = TopicHit(
-                hit.start, hit.end, hit.topic, bool(len(near & leader_at) >= 1 and len(leader_at) >= 2) or bool(words)
-            )
+            of_leaders = bool(len(near & leader_at) >= 1 and len(leader_at) >= 2) or bool(words)
+            if talks:
+                # Talks the leaders hold themselves are their meeting too ("direct negotiations with Putin").
+                if of_leaders:
+                    promoted.append(TopicHit(hit.start, hit.end, "leaders_meeting", True))
+            else:
+                hit = TopicHit(hit.start, hit.end, hit.topic, of_leaders)
         promoted.append(hit)
     return promoted
 

@@ -365,6 +365,8 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # one leader's own title makes no meeting of leaders; a leader named by office does
         ("President Putin met the U.S. envoy in the Kremlin.", "Q7747", "leaders_meeting", "topic_kind", "weak"),
         ("Putin proposed a meeting with the Ukrainian president.", "Q7747", "leaders_meeting", "topic_kind", "strong"),
+        # talks the leaders hold themselves are their meeting too; talks without them are not
+        ("Zelensky is open to direct negotiations with Putin.", "Q3881739", "leaders_meeting", "topic_kind", "strong"),
         ("Kyiv said there would be no ceasefire.", "Q212", "ceasefire", "topic_negated", 1.0),
         ('Zelensky said: "Kyiv wants a ceasefire."', "Q212", "ceasefire", "quoted_share", 0.5),
         ("Kyiv demanded a ceasefire.", "Q212", "ceasefire", "first_sentence", 1.0),
@@ -561,3 +563,7 @@ def test_every_cue_list_reads_its_words_as_words(tmp_path: Path) -> None:
     broken.write_text(CUES_PATH.read_text(encoding="utf-8").replace('"no", nor', "no, nor"), encoding="utf-8")
     with pytest.raises(ValueError, match="negations"):
         load_cues(broken)
+
+
+def test_talks_without_leaders_are_no_leaders_meeting() -> None:
+    assert "leaders_meeting" not in {v.candidate.topic for v in _views("Russian and Ukrainian delegations held talks.")}
