@@ -360,7 +360,10 @@ def _told(sentence: Sentence, word: Word, actor_id: str, kb: KnowledgeBase) -> b
     if not obliged:
         return False
     by_token = {h.token: h.actor_id for h in sentence.holders if h.token is not None}
-    speakers = [by_token[c.i] for c in clause.head.children if c.dep_ == "nsubj" and c.i in by_token]
+    speech = clause.head
+    # A participle speaks for the subject of its clause: "Starmer condemned the attacks, saying Putin must…".
+    said_by = speech.head if speech.dep_ == "advcl" and not any(c.dep_ == "nsubj" for c in speech.children) else speech
+    speakers = [by_token[c.i] for c in said_by.children if c.dep_ == "nsubj" and c.i in by_token]
     side = kb.party_of(actor_id) or actor_id
     return bool(speakers) and all((kb.party_of(s) or s) != side for s in speakers)
 

@@ -211,6 +211,8 @@ def test_whom_a_demand_is_aimed_at_holds_no_position_by_it(text: str, holder: st
         # what a speaker says another side must or should do is the speaker's demand
         ("Putin said Ukraine must abandon its bid to join NATO.", "Q7747", "Q212"),
         ("Lavrov said Kyiv should accept the loss of Crimea.", "Q44215", "Q212"),
+        # a participle speaks for its clause's subject
+        ("Starmer condemned the strikes, saying Putin must agree to a ceasefire.", "keir_starmer", "Q7747"),
         # and the target's own pronoun holds nothing either
         ("Russia demanded that Ukraine abandon its bid to join NATO.", "Q159", "Q212"),
     ],
