@@ -271,7 +271,7 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
         for h in sentence.holders
         if h.token is not None and (_directed(sentence, doc[h.token]) or _told(sentence, doc[h.token], h.actor_id, kb))
     ]
-    targets = {h.actor_id for h in aimed_at if h.via == "mention"}
+    targets = {h.actor_id for h in aimed_at if h.via in {"mention", "pronoun"}}
     for holder in sentence.holders:
         if holder in aimed_at or (holder.via == "pronoun" and holder.actor_id in targets):
             continue
@@ -349,10 +349,11 @@ def _told(sentence: Sentence, word: Word, actor_id: str, kb: KnowledgeBase) -> b
     """Tell whether a word is whom a speaker says must act: "Putin said Ukraine must abandon its NATO bid".
 
     What one side says another must or should do is the speaker's demand; the subject states nothing. The
-    speaker's own side keeps it ("Zelensky said Ukraine must get guarantees" is Ukraine's too).
+    speaker's own side keeps it ("Zelensky said Ukraine must get guarantees" is Ukraine's too). A quotation
+    says it in the speaker's own words: '"He has to agree to a ceasefire," Starmer said'.
     """
     clause = word.head
-    if word.dep_ != "nsubj" or clause.dep_ != "ccomp" or lemma(clause.head) not in load_cues().speech:
+    if word.dep_ != "nsubj":
         return False
     obliged = any(c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in clause.children) or (
         lemma(clause) in {"have", "need"} and any(c.dep_ == "xcomp" for c in clause.children)
@@ -360,10 +361,14 @@ def _told(sentence: Sentence, word: Word, actor_id: str, kb: KnowledgeBase) -> b
     if not obliged:
         return False
     by_token = {h.token: h.actor_id for h in sentence.holders if h.token is not None}
-    speech = clause.head
-    # A participle speaks for the subject of its clause: "Starmer condemned the attacks, saying Putin must…".
-    said_by = speech.head if speech.dep_ == "advcl" and not any(c.dep_ == "nsubj" for c in speech.children) else speech
-    speakers = [by_token[c.i] for c in said_by.children if c.dep_ == "nsubj" and c.i in by_token]
+    speakers: list[str] = []
+    speech = next((a for a in clause.ancestors if lemma(a) in load_cues().speech), None)
+    if speech is not None:
+        # A participle speaks for the subject of its clause: "Starmer condemned the attacks, saying Putin must…".
+        bare = speech.dep_ == "advcl" and not any(c.dep_ == "nsubj" for c in speech.children)
+        said_by = speech.head if bare else speech
+        speakers = [by_token[c.i] for c in said_by.children if c.dep_ == "nsubj" and c.i in by_token]
+    speakers = speakers or [h.actor_id for h in sentence.holders if h.via == "speaker"]
     side = kb.party_of(actor_id) or actor_id
     return bool(speakers) and all((kb.party_of(s) or s) != side for s in speakers)
 

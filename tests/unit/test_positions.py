@@ -211,6 +211,14 @@ def test_whom_a_demand_is_aimed_at_holds_no_position_by_it(text: str, holder: st
         # what a speaker says another side must or should do is the speaker's demand
         ("Putin said Ukraine must abandon its bid to join NATO.", "Q7747", "Q212"),
         ("Lavrov said Kyiv should accept the loss of Crimea.", "Q44215", "Q212"),
+        # a quotation says it in the speaker's own words, of a name or a pronoun
+        ('"Russia must stop this war now," Zelensky said.', "Q3881739", "Q159"),
+        (
+            'Putin rejected the plan again. "He has to stop his attacks and agree to a truce," Starmer said.',
+            "keir_starmer",
+            "Q7747",
+        ),
+        ("Moscow said it would join the talks, but Ukraine must first withdraw from Donbas.", "Q159", "Q212"),
         # a participle speaks for its clause's subject
         ("Starmer condemned the strikes, saying Putin must agree to a ceasefire.", "keir_starmer", "Q7747"),
         # and the target's own pronoun holds nothing either
