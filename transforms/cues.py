@@ -197,6 +197,13 @@ def noun_cues(path: Path = TOPIC_CUES_PATH) -> frozenset[str]:
 
 
 @functools.cache
+def fighting_words(path: Path = TOPIC_CUES_PATH) -> frozenset[str]:
+    """Return what a pause or halt must be of to be a truce ("a pause in the fighting", not "in deliveries")."""
+    extra = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return frozenset(str(w).lower() for w in extra.get("fighting_words") or [])
+
+
+@functools.cache
 def topic_cues(path: Path = TOPIC_CUES_PATH) -> tuple[TopicCue, ...]:
     """Every topic cue: the taxonomy's own (strong unless the data file lists it as weak) and the data file's."""
     taxonomy = yaml.safe_load(TAXONOMY_PATH.read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from transforms.cues import Phrase, noun_cues, pair_destinations, topic_cues, topic_pairs
+from transforms.cues import Phrase, fighting_words, noun_cues, pair_destinations, topic_cues, topic_pairs
 from transforms.parse import Sent, Word
 
 # Words that may stand between a phrase's words: "host (the next) talks", "end (this) war".
@@ -101,7 +101,8 @@ def find_topics(sent: Sent) -> list[TopicHit]:
         for start, end, n in _topic_index().find(tokens)
     ]
     found = _without_times(sent, _without_venues(sent, _outermost(_longest(hits + _pairs(sent)))))
-    return _without_verbs(sent, _without_lines(sent, _without_frames(sent, _without_aims(sent, found))))
+    found = _without_lines(sent, _without_frames(sent, _without_aims(sent, found)))
+    return _without_other_pauses(sent, _without_verbs(sent, found))
 
 
 def _pairs(sent: Sent) -> list[TopicHit]:
@@ -294,6 +295,22 @@ def _without_verbs(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
         return not hit.strong and hit.end - hit.start == 1 and word.pos_ == "VERB" and word.keys[1] in nouns
 
     return [h for h in hits if not verb(h)]
+
+
+def _without_other_pauses(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
+    """Drop a weak truce word said of something else than the fighting: "a pause in deliveries", "a halt to exports"."""
+    doc, fighting = sent.doc, fighting_words()
+
+    def of_other(hit: TopicHit) -> bool:
+        word = doc[hit.start]
+        if hit.topic != "ceasefire" or hit.strong or hit.end - hit.start != 1 or word.pos_ != "NOUN":
+            return False
+        objects = [
+            g for c in word.children if c.dep_ == "prep" and c.lower_ in {"in", "of", "on", "to"} for g in c.children
+        ]
+        return bool(objects) and all(g.pos_ in {"NOUN", "PROPN"} and g.keys[1] not in fighting for g in objects)
+
+    return [h for h in hits if not of_other(h)]
 
 
 def _without_lines(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:

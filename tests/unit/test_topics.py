@@ -166,3 +166,11 @@ def test_a_cue_meant_as_a_noun_names_nothing_as_a_verb() -> None:
     assert "security_guarantees" in {t for t, _ in _topics("Britain is ready to lead a force of 10,000 soldiers.")}
     assert "root_causes" not in {t for t, _ in _topics("Moscow tried to cause a blackout in Kyiv.")}
     assert "root_causes" in {t for t, _ in _topics("Moscow wants a deal that removes the cause of the war.")}
+
+
+def test_a_pause_in_something_else_than_the_fighting_is_no_truce() -> None:
+    assert "ceasefire" not in {t for t, _ in _topics("Kyiv warned that any pause in deliveries would cost lives.")}
+    assert "ceasefire" not in {t for t, _ in _topics("Moscow wants a halt to the exports of grain.")}
+    assert ("ceasefire", True) in _topics("Kyiv proposed a pause in the fighting.")
+    assert "ceasefire" in {t for t, _ in _topics("Russia proposed a moratorium on strikes for thirty days.")}
+    assert "ceasefire" in {t for t, _ in _topics("Kyiv proposed a thirty-day pause.")}
