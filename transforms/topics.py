@@ -298,14 +298,14 @@ def _without_verbs(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
 
 
 def _without_other_pauses(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
-    """Drop a weak truce word said of something else than the fighting: "a pause in deliveries", "a halt to exports"."""
+    """Drop a weak truce word said of something else than the fighting: "a pause in deliveries", "halted exports"."""
     doc, fighting = sent.doc, fighting_words()
 
     def of_other(hit: TopicHit) -> bool:
         word = doc[hit.start]
-        if hit.topic != "ceasefire" or hit.strong or hit.end - hit.start != 1 or word.pos_ != "NOUN":
+        if hit.topic != "ceasefire" or hit.strong or hit.end - hit.start != 1 or word.pos_ not in {"NOUN", "VERB"}:
             return False
-        objects = [
+        objects = [c for c in word.children if c.dep_ == "dobj"] + [
             g for c in word.children if c.dep_ == "prep" and c.lower_ in {"in", "of", "on", "to"} for g in c.children
         ]
         return bool(objects) and all(g.pos_ in {"NOUN", "PROPN"} and g.keys[1] not in fighting for g in objects)

@@ -174,3 +174,10 @@ def test_a_pause_in_something_else_than_the_fighting_is_no_truce() -> None:
     assert ("ceasefire", True) in _topics("Kyiv proposed a pause in the fighting.")
     assert "ceasefire" in {t for t, _ in _topics("Russia proposed a moratorium on strikes for thirty days.")}
     assert "ceasefire" in {t for t, _ in _topics("Kyiv proposed a thirty-day pause.")}
+    # and a verb of halting is no truce when what it halts is something else
+    assert "ceasefire" not in {t for t, _ in _topics("The Pentagon paused some shipments of shells to Kyiv.")}
+    assert "ceasefire" in {t for t, _ in _topics("Moscow named its conditions for halting its aggression.")}
+
+
+def test_restrictive_measures_are_sanctions() -> None:
+    assert ("sanctions", True) in _topics("The EU adopted new restrictive measures against Russia.")
