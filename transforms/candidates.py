@@ -185,7 +185,10 @@ def _own_forces(hit: TopicHit, root: Word, context: DocumentContext) -> bool:
 def _leaders_meetings(
     hits: list[TopicHit], span: Sent, holders: list[Holder], kb: KnowledgeBase, day: date | None
 ) -> list[TopicHit]:
-    """Promote a meeting word to a leaders' meeting where leaders are named with it ("a meeting of Putin and Trump")."""
+    """Promote a meeting word to a leaders' meeting where leaders are named with it ("a meeting of Putin and Trump").
+
+    Talks the leaders hold themselves ("direct negotiations with Putin") add a leaders' meeting beside the talks.
+    """
     leader_at = {
         h.token
         for h in holders
