@@ -296,6 +296,8 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
                 continue  # nor on what is listed with "a NATO ban" (a name inside a topic's words)
             if holder.token is not None and _faces(sentence.span.doc[holder.token], hit):
                 continue  # "Russia will face new sanctions": whom a penalty is aimed at
+            if holder.token is not None and _accuses(doc[holder.token], hit):
+                continue  # "Starmer accused Putin of disregarding the truce": the accused's stance
             candidate = Candidate(sentence, holder.actor_id, hit.topic, holder, hit, kind)
             key = (holder.actor_id, hit.topic)
             if key not in best or _closeness(candidate) < _closeness(best[key]):
@@ -380,6 +382,32 @@ def _faces(word: Word, hit: TopicHit) -> bool:
     """Tell whether a word names who faces the topic, a penalty someone else sets: "Russia will face new sanctions"."""
     verb = word.head
     return word.dep_ == "nsubj" and lemma(verb) == "face" and verb.left_edge.i <= hit.start <= verb.right_edge.i
+
+
+def _accuses(word: Word, hit: TopicHit) -> bool:
+    """Tell whether a word accuses another of the topic: "Moscow accused Kyiv of delaying the return of civilians".
+
+    What an accusation says is the accused's stance; the accuser holds nothing by it (and is often against it).
+    """
+    while word.dep_ == "conj" and word.head is not word:
+        word = word.head
+    if word.dep_ not in {"nsubj", "nsubjpass"}:
+        return False
+    # The subject's verb, and any verb coordinated with it that has no subject of its own ("was ready… but accused").
+    verbs = [word.head] + [
+        c
+        for c in word.head.children
+        if c.dep_ == "conj" and not any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+    ]
+    accusation = load_cues().accusation
+    return any(
+        lemma(verb) in accusation
+        and any(
+            p.dep_ == "prep" and p.lower_ in {"of", "for"} and p.left_edge.i <= hit.start <= p.right_edge.i
+            for p in verb.children
+        )
+        for verb in verbs
+    )
 
 
 def _in_condition(word: Word) -> bool:

@@ -84,6 +84,7 @@ class Cues:
     other_conflicts: frozenset[str]
     benefit: frozenset[str]
     coercion: frozenset[str]
+    accusation: frozenset[str]
     harm: dict[str, frozenset[str]]
     generic_documents: frozenset[str]
     outcome_verbs: frozenset[str]
@@ -163,6 +164,7 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         other_conflicts=listed("other_conflicts"),
         benefit=listed("benefit_verbs"),
         coercion=listed("coercion_verbs"),
+        accusation=listed("accusation_verbs"),
         harm={t: frozenset(w.lower() for w in ws) for t, ws in data["harm_words"].items()},
         generic_documents=listed("generic_documents"),
         outcome_verbs=listed("outcome_verbs"),

@@ -262,6 +262,40 @@ def test_the_subject_of_a_condition_holds_no_position_by_it(text: str, holder: s
     assert holder in holders and supposed not in holders, holders
 
 
+@pytest.mark.parametrize(
+    ("text", "accuser", "topic"),
+    [
+        (
+            "Moscow was ready to continue the swaps but accused Kyiv of delaying the return of civilians.",
+            "Q159",
+            "humanitarian",
+        ),
+        ("Starmer accused Putin of blocking a ceasefire.", "keir_starmer", "ceasefire"),
+        ("Zelensky blamed Moscow for the collapse of the talks.", "Q3881739", "direct_talks"),
+    ],
+)
+def test_the_accuser_holds_nothing_by_what_it_accuses_another_of(text: str, accuser: str, topic: str) -> None:
+    from transforms.actors import load_kb
+    from transforms.candidates import generate
+    from transforms.entities import link_mentions, load_nlp, tagger_name
+
+    kb = load_kb()
+    doc = load_nlp()(text)
+    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
+    assert (accuser, topic) not in {(c.actor_id, c.topic) for c in found.candidates}
+
+
+def test_an_accuser_keeps_what_it_says_beside_the_accusation() -> None:
+    from transforms.actors import load_kb
+    from transforms.candidates import generate
+    from transforms.entities import link_mentions, load_nlp, tagger_name
+
+    kb = load_kb()
+    doc = load_nlp()("Zelensky accused Moscow of playing games and called for further sanctions.")
+    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
+    assert ("Q3881739", "sanctions") in {(c.actor_id, c.topic) for c in found.candidates}
+
+
 def test_an_indirect_question_is_no_condition() -> None:
     from transforms.actors import load_kb
     from transforms.candidates import generate
