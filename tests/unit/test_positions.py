@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from transforms.analysis import analyze
+from transforms.candidates import Candidate
 from transforms.cues import load_taxonomy
 
 Found = set[tuple[str, str, str, str]]
@@ -22,6 +23,17 @@ def _positions(text: str, day: date | None = None) -> Found:
         assert text[p.start_char : p.end_char] == p.evidence
         assert 0.0 <= p.confidence <= 1.0
     return {(p.actor_id, p.stance, p.topic, p.polarity) for p in positions}
+
+
+def _candidates(text: str) -> list[Candidate]:
+    """Every candidate the extractor generates for a text dated 1 June 2025, before any scoring."""
+    from transforms.actors import load_kb
+    from transforms.candidates import generate
+    from transforms.entities import link_mentions, load_nlp, tagger_name
+
+    kb = load_kb()
+    doc = load_nlp()(text)
+    return generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1)).candidates
 
 
 @pytest.mark.parametrize(
@@ -193,14 +205,8 @@ def test_analysis_is_marked_where_aims_are_read() -> None:
     ],
 )
 def test_whom_a_demand_is_aimed_at_holds_no_position_by_it(text: str, holder: str | None, target: str) -> None:
-    from transforms.actors import load_kb
-    from transforms.candidates import generate
-    from transforms.entities import link_mentions, load_nlp, tagger_name
-
-    kb = load_kb()
-    doc = load_nlp()(text)
-    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
-    named = {c.actor_id for c in found.candidates if c.holder.via == "mention"}
+    found = _candidates(text)
+    named = {c.actor_id for c in found if c.holder.via == "mention"}
     assert target not in named
     assert holder is None or holder in named
 
@@ -231,14 +237,8 @@ def test_whom_a_speaker_says_must_act_holds_no_position_by_it(text: str, holder:
 
 
 def test_the_speakers_own_side_keeps_what_it_says_it_must_do() -> None:
-    from transforms.actors import load_kb
-    from transforms.candidates import generate
-    from transforms.entities import link_mentions, load_nlp, tagger_name
-
-    kb = load_kb()
-    doc = load_nlp()("Zelensky said Ukraine must get security guarantees.")
-    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
-    assert "Q212" in {c.actor_id for c in found.candidates}  # Ukraine, the speaker's side, is still a candidate
+    found = _candidates("Zelensky said Ukraine must get security guarantees.")
+    assert "Q212" in {c.actor_id for c in found}  # Ukraine, the speaker's side, is still a candidate
 
 
 @pytest.mark.parametrize(
@@ -251,14 +251,8 @@ def test_the_speakers_own_side_keeps_what_it_says_it_must_do() -> None:
     ],
 )
 def test_the_subject_of_a_condition_holds_no_position_by_it(text: str, holder: str, supposed: str) -> None:
-    from transforms.actors import load_kb
-    from transforms.candidates import generate
-    from transforms.entities import link_mentions, load_nlp, tagger_name
-
-    kb = load_kb()
-    doc = load_nlp()(text)
-    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
-    holders = {c.actor_id for c in found.candidates}
+    found = _candidates(text)
+    holders = {c.actor_id for c in found}
     assert holder in holders and supposed not in holders, holders
 
 
@@ -275,51 +269,27 @@ def test_the_subject_of_a_condition_holds_no_position_by_it(text: str, holder: s
     ],
 )
 def test_the_accuser_holds_nothing_by_what_it_accuses_another_of(text: str, accuser: str, topic: str) -> None:
-    from transforms.actors import load_kb
-    from transforms.candidates import generate
-    from transforms.entities import link_mentions, load_nlp, tagger_name
-
-    kb = load_kb()
-    doc = load_nlp()(text)
-    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
-    assert (accuser, topic) not in {(c.actor_id, c.topic) for c in found.candidates}
+    found = _candidates(text)
+    assert (accuser, topic) not in {(c.actor_id, c.topic) for c in found}
 
 
 def test_an_accuser_keeps_what_it_says_beside_the_accusation() -> None:
-    from transforms.actors import load_kb
-    from transforms.candidates import generate
-    from transforms.entities import link_mentions, load_nlp, tagger_name
-
-    kb = load_kb()
-    doc = load_nlp()("Zelensky accused Moscow of playing games and called for further sanctions.")
-    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
-    assert ("Q3881739", "sanctions") in {(c.actor_id, c.topic) for c in found.candidates}
+    found = _candidates("Zelensky accused Moscow of playing games and called for further sanctions.")
+    assert ("Q3881739", "sanctions") in {(c.actor_id, c.topic) for c in found}
 
 
 def test_an_indirect_question_is_no_condition() -> None:
-    from transforms.actors import load_kb
-    from transforms.candidates import generate
-    from transforms.entities import link_mentions, load_nlp, tagger_name
-
-    kb = load_kb()
-    doc = load_nlp()("Trump was asked if Russia had agreed to the summit.")
-    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
-    assert "Q159" in {c.actor_id for c in found.candidates}
+    found = _candidates("Trump was asked if Russia had agreed to the summit.")
+    assert "Q159" in {c.actor_id for c in found}
 
 
 def test_a_name_inside_a_topic_s_words_holds_nothing() -> None:
-    from transforms.actors import load_kb
-    from transforms.candidates import generate
-    from transforms.entities import link_mentions, load_nlp, tagger_name
-
-    kb = load_kb()
     for text in (
         "The Kremlin revived its old demands: demilitarization, new elections and a NATO ban.",
         "NATO membership for Ukraine and a truce were the Kremlin's first demands.",  # the name is the first word
     ):
-        doc = load_nlp()(text)
-        found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1))
-        holders = {c.actor_id for c in found.candidates}
+        found = _candidates(text)
+        holders = {c.actor_id for c in found}
         assert "Q159" in holders and "Q7184" not in holders, (text, holders)
 
 
