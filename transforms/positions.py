@@ -6,7 +6,8 @@ and scored by the trained scorer (``transforms/scorer.py``). A candidate whose c
 confidence reaches the model's threshold becomes a position: the polarity the scorer reads, the
 stance of the word that carries it (made to agree with the polarity), ``analysis`` when a word of
 aims ("wants", "seeks", "is likely to") frames it, and the condition clause attached to it.
-One position per (sentence, actor, topic, polarity), the most confident.
+One position per (sentence, actor, topic, polarity), the most confident; the best sentence of each
+(actor, topic, polarity) carries the article's pooled confidence (``transforms/selection.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from transforms.candidates import generate
 from transforms.features import View, make_view, rule_stance, vector
 from transforms.parse import Word
 from transforms.scorer import Scorer, load_scorer
+from transforms.selection import select
 from transforms.syntax import condition_clause, lemma
 
 BULLETS = "•●▪·*-–— \t"
@@ -41,15 +43,21 @@ def extract_positions(
     if not views:
         return []
     scorer = scorer or load_scorer()
-    best: dict[tuple[int, str, str, str], Position] = {}
-    for view, (polarity, confidence) in zip(views, scorer.score([vector(v) for v in views]), strict=True):
-        if confidence < scorer.threshold:
-            continue
-        position = make_position(view, article_id, polarity, confidence, scorer.version)
-        key = (view.candidate.sentence.span.start, position.actor_id, position.topic, polarity)
-        if key not in best or best[key].confidence < position.confidence:
-            best[key] = position
-    return sorted(best.values(), key=lambda p: (p.start_char, p.actor_id, p.topic, p.polarity))
+    scores = scorer.score([vector(v) for v in views])
+    scored = [
+        (
+            (v.candidate.actor_id, v.candidate.topic, polarity),
+            v.candidate.sentence.span.start,
+            confidence,
+            (v, polarity),
+        )
+        for v, (polarity, confidence) in zip(views, scores, strict=True)
+    ]
+    positions = [
+        make_position(view, article_id, polarity, confidence, scorer.version)
+        for (view, polarity), confidence in select(scored, scorer.threshold, scorer.pooling)
+    ]
+    return sorted(positions, key=lambda p: (p.start_char, p.actor_id, p.topic, p.polarity))
 
 
 def make_position(view: View, article_id: str, polarity: str, confidence: float, extractor: str) -> Position:

@@ -3,9 +3,10 @@
 ``transforms/models/`` holds ``positions-N.txt`` (is this candidate a position?) and ``polarity-N.txt``
 (is it contra? read from the polarity features only), one file per seed of a bag, in LightGBM's text
 format, and ``positions.json``: the version, the bag's size, the features' names and vocabularies the
-models were trained with, the polarity model's features, the calibration of the confidence and the
-decision threshold, the hash of the training data and the cross-validated figures. ``parley train
-positions`` rebuilds them all; nothing here runs code from a file.
+models were trained with, the polarity model's features, the calibration of the confidence, the
+decision threshold, the weight that pools an article's sentences (``selection``), the hash of the
+training data and the cross-validated figures. ``parley train positions`` rebuilds them all;
+nothing here runs code from a file.
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ class Scorer:
     polarity_columns: tuple[int, ...]
     calibration: Calibration
     threshold: float
+    # How much an article's other sentences add to its best one (``selection``); 0 for models that predate it.
+    pooling: float = 0.0
 
     def score(self, matrix: Sequence[Sequence[float]]) -> list[tuple[str, float]]:
         """Return ``(polarity, confidence)`` for every candidate row."""
@@ -190,4 +193,5 @@ def load_scorer(model_dir: Path = MODEL_DIR) -> Scorer:
         polarity_columns=tuple(names.index(name) for name in polarity),
         calibration=calibration,
         threshold=float(meta["threshold"]),
+        pooling=float(meta.get("pooling", 0.0)),
     )

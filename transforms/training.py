@@ -28,6 +28,7 @@ from transforms.evaluation import (
     same_actor,
     score_positions,
 )
+from transforms.selection import POOLING, select
 
 if TYPE_CHECKING:
     import numpy as np
@@ -234,19 +235,17 @@ def calibrate(dataset: Dataset, scores: np.ndarray) -> Calibration:
 def predictions(
     dataset: Dataset, confidence: np.ndarray, contra: np.ndarray, threshold: float
 ) -> dict[str, list[Predicted]]:
-    """Return the positions each document would get: one per (sentence, actor, topic, polarity), its best row."""
-    best: dict[tuple[str, int, str, str, str], Predicted] = {}
-    for row, c, q in zip(dataset.rows, confidence, contra, strict=True):
-        if c < threshold:
-            continue
+    """Return the positions each document would get, selected and pooled as ``extract_positions`` does."""
+    scored = []
+    for index, (row, c, q) in enumerate(zip(dataset.rows, confidence, contra, strict=True)):
         polarity = "contra" if q >= 0.5 else "pro"
-        stance = row.stances[1] if polarity == "contra" else row.stances[0]
-        key = (row.document, row.sentence_start, row.actor_id, row.topic, polarity)
-        if key not in best or best[key].confidence < c:
-            best[key] = Predicted(row.actor_id, row.topic, polarity, stance, float(c), row.evidence)
+        scored.append(((row.document, row.actor_id, row.topic, polarity), row.sentence_start, float(c), index))
     found: dict[str, list[Predicted]] = {name: [] for name in dataset.gold}
-    for (document, *_), item in best.items():
-        found[document].append(item)
+    for index, pooled in select(scored, threshold):
+        row = dataset.rows[index]
+        polarity = "contra" if contra[index] >= 0.5 else "pro"
+        stance = row.stances[1] if polarity == "contra" else row.stances[0]
+        found[row.document].append(Predicted(row.actor_id, row.topic, polarity, stance, pooled, row.evidence))
     return found
 
 
@@ -324,9 +323,14 @@ def train(gold_dirs: Sequence[Path], model_dir: Path, k: int = 5) -> dict[str, A
     }
     gains = np.sum([booster.feature_importance("gain") for booster in position_model.boosters], axis=0)
     report = positions_report(validation.score)
+    # Which rows a model emits turns on its threshold, calibration and pooling too, not only on its trees.
+    decision = json.dumps(
+        [validation.threshold, list(validation.calibration.xs), list(validation.calibration.ys), POOLING]
+    )
+    fingerprint = hashlib.sha256(("".join(texts.values()) + decision).encode()).hexdigest()[:10]
     meta = {
         "extractor": EXTRACTOR,
-        "version": f"{EXTRACTOR}+{hashlib.sha256(''.join(texts.values()).encode()).hexdigest()[:10]}",
+        "version": f"{EXTRACTOR}+{fingerprint}",
         "trained_on": dataset.sources,
         "data_hash": data_hash(gold_dirs),
         "candidates": len(dataset.rows),
@@ -337,6 +341,7 @@ def train(gold_dirs: Sequence[Path], model_dir: Path, k: int = 5) -> dict[str, A
         "bag": BAG,
         "params": {"position": PARAMS | {"rounds": ROUNDS}, "polarity": POLARITY_PARAMS | {"rounds": POLARITY_ROUNDS}},
         "threshold": validation.threshold,
+        "pooling": POOLING,
         "calibration": {"x": list(validation.calibration.xs), "y": list(validation.calibration.ys)},
         "cross_validation": {"folds": k, "by": "document"}
         | {key: report[key] for key in ("precision", "recall", "f1", "true_positives", "predicted", "gold", "brier")},

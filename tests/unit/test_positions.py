@@ -297,3 +297,35 @@ def test_a_reported_stance_stays_with_the_actor_it_is_reported_of() -> None:
     # A finite clause under a speech or stance verb is the subject's own stance, not a demand aimed at it.
     found = _positions("Peskov insisted that Russia was ready for direct talks with Ukraine.", date(2025, 6, 1))
     assert any(actor == "Q159" and topic == "direct_talks" for actor, _, topic, _ in found), found
+
+
+def test_an_articles_sentences_on_one_stance_pool_into_its_best_one() -> None:
+    from transforms.selection import pooled
+
+    text = "Kyiv demanded an immediate ceasefire. Kyiv again called for a ceasefire on Friday."
+    ((_, _, positions),) = list(analyze([("t", text, None)]))
+    rows = sorted((p for p in positions if (p.actor_id, p.topic) == ("Q212", "ceasefire")), key=lambda p: -p.confidence)
+    assert len(rows) == 2 and rows[0].polarity == rows[1].polarity == "pro"
+    own = _own_confidences(text)
+    assert rows[1].confidence == pytest.approx(min(own), abs=1e-4)
+    assert rows[0].confidence == pytest.approx(pooled(own)[0], abs=1e-4) and rows[0].confidence > max(own)
+
+
+def _own_confidences(text: str) -> list[float]:
+    """Each sentence's best confidence for Kyiv's ceasefire, as the scorer gives it before any pooling."""
+    from transforms.actors import load_kb
+    from transforms.candidates import generate
+    from transforms.entities import link_mentions, load_nlp, tagger_name
+    from transforms.features import make_view, vector
+    from transforms.scorer import load_scorer
+
+    kb = load_kb()
+    doc = load_nlp()(text)
+    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, None)
+    views = [make_view(c, found) for c in found.candidates]
+    best: dict[int, float] = {}
+    for view, (_, confidence) in zip(views, load_scorer().score([vector(v) for v in views]), strict=True):
+        if (view.candidate.actor_id, view.candidate.topic) == ("Q212", "ceasefire"):
+            start = view.candidate.sentence.span.start
+            best[start] = max(best.get(start, 0.0), confidence)
+    return list(best.values())
