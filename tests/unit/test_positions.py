@@ -11,10 +11,11 @@ from datetime import date
 import pytest
 
 from transforms.analysis import analyze
-from transforms.candidates import Candidate
+from transforms.candidates import Candidate, DocumentCandidates
 from transforms.cues import load_taxonomy
 
 Found = set[tuple[str, str, str, str]]
+DAY = date(2025, 6, 1)
 
 
 def _positions(text: str, day: date | None = None) -> Found:
@@ -27,13 +28,18 @@ def _positions(text: str, day: date | None = None) -> Found:
 
 def _candidates(text: str) -> list[Candidate]:
     """Every candidate the extractor generates for a text dated 1 June 2025, before any scoring."""
+    return _generated(text).candidates
+
+
+def _generated(text: str) -> DocumentCandidates:
+    """What the extractor generates for a text dated 1 June 2025: its candidates and their context."""
     from transforms.actors import load_kb
     from transforms.candidates import generate
     from transforms.entities import link_mentions, load_nlp, tagger_name
 
     kb = load_kb()
     doc = load_nlp()(text)
-    return generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, date(2025, 6, 1)).candidates
+    return generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, DAY)
 
 
 @pytest.mark.parametrize(
@@ -303,7 +309,7 @@ def test_an_articles_sentences_on_one_stance_pool_into_its_best_one() -> None:
     from transforms.selection import pooled
 
     text = "Kyiv demanded an immediate ceasefire. Kyiv again called for a ceasefire on Friday."
-    ((_, _, positions),) = list(analyze([("t", text, None)]))
+    ((_, _, positions),) = list(analyze([("t", text, DAY)]))
     rows = sorted((p for p in positions if (p.actor_id, p.topic) == ("Q212", "ceasefire")), key=lambda p: -p.confidence)
     assert len(rows) == 2 and rows[0].polarity == rows[1].polarity == "pro"
     own = _own_confidences(text)
@@ -313,15 +319,10 @@ def test_an_articles_sentences_on_one_stance_pool_into_its_best_one() -> None:
 
 def _own_confidences(text: str) -> list[float]:
     """Each sentence's best confidence for Kyiv's ceasefire, as the scorer gives it before any pooling."""
-    from transforms.actors import load_kb
-    from transforms.candidates import generate
-    from transforms.entities import link_mentions, load_nlp, tagger_name
     from transforms.features import make_view, vector
     from transforms.scorer import load_scorer
 
-    kb = load_kb()
-    doc = load_nlp()(text)
-    found = generate(doc, list(link_mentions(doc, "t", kb, tagger_name())), kb, None)
+    found = _generated(text)
     views = [make_view(c, found) for c in found.candidates]
     best: dict[int, float] = {}
     for view, (_, confidence) in zip(views, load_scorer().score([vector(v) for v in views]), strict=True):
