@@ -72,6 +72,7 @@ class Cues:
     control: frozenset[str]
     analysis: frozenset[str]
     reversal: frozenset[str]
+    decrease: frozenset[str]
     negations: frozenset[str]
     modals: frozenset[str]
     documents: frozenset[str]
@@ -152,6 +153,7 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         control=listed("control_words"),
         analysis=listed("analysis_words"),
         reversal=listed("reversal_words"),
+        decrease=listed("decrease_comparatives"),
         negations=listed("negations"),
         modals=listed("modals"),
         documents=listed("documents"),

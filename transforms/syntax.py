@@ -17,6 +17,7 @@ SUBJECT_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "agent"])
 MODIFIER_DEPS = frozenset(["compound", "amod", "poss", "nmod", "npadvmod"])
 CONDITION_MARKS = frozenset(["if", "unless", "whether", "once", "provided", "providing", "until"])
 NEGATION_WINDOW = 3
+COMPARATIVE_TAGS = frozenset(["JJR", "RBR"])
 # Dependencies through which a topic is the object of the word above it ("halt [arms supplies, mobilization]").
 # Not an adjective's: the noun it qualifies is of its kind ("a humanitarian pause" is a humanitarian truce).
 CARRIER_DEPS = frozenset(["dobj", "pobj", "prep", "conj", "compound", "appos", "nsubjpass", "attr", "nmod"])
@@ -262,6 +263,8 @@ def _reversal(
     for start in {first.i, min(first.i, lead.i)}:
         for t in doc[max(first.sent.start, start - 3) : start]:
             if t.i not in cue_tokens and lemma(t) in cues.reversal and lemma(t) not in exempt:
+                return True
+            if t.tag_ in COMPARATIVE_TAGS and lemma(t) in cues.decrease:
                 return True
     after = doc[root.i + 1 : min(root.sent.end, root.i + 2)]
     if any(lemma(t) in AFTER_REVERSAL and lemma(t) not in exempt for t in after):

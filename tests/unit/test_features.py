@@ -102,6 +102,11 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ),
         ("Moscow demanded a halt to arms supplies.", "Q159", "military_aid", "topic_reversed", 1.0),
         ("Moscow demanded a halt to arms supplies.", "Q159", "military_aid", "path_polarity", "contra"),
+        # a comparative of less reverses what it qualifies: fewer weapons is less aid, weaker sanctions are less
+        ("Moscow wants fewer weapons sent to Kyiv.", "Q159", "military_aid", "topic_reversed", 1.0),
+        ("Hungary called for weaker sanctions on Russia.", "Q28", "sanctions", "path_polarity", "contra"),
+        # while the bare adjective does not ("a few new sanctions" are sanctions)
+        ("The EU imposed a few new sanctions.", "Q458", "sanctions", "topic_reversed", 0.0),
         ("Russia demanded the withdrawal of troops from the regions.", "Q159", "territory", "path_polarity", "pro"),
         ("Moscow wants the president removed from office.", "Q159", "regime_change", "path_polarity", "pro"),
         ("Moscow is dragging out the war, the minister said.", "Q159", "ceasefire", "path_polarity", "contra"),
