@@ -157,7 +157,7 @@ def directly_negated(token: Word, cues: Cues) -> bool:
     before = token.doc[max(token.sent.start, token.i - NEGATION_WINDOW) : token.i]
     # A negation that hangs on a verb between denies that verb: "cannot accept U.S. proposals" denies the accepting.
     return any(
-        (t.lower_ in cues.negations or _scant(t))
+        (t.lower_ in cues.negations or _scant(t) or _far_from(t))
         and t.lower_ != "without"
         and not (t.i < t.head.i < token.i and t.head.pos_ in {"VERB", "AUX"})
         for t in before
@@ -171,11 +171,26 @@ def _scant(word: Word) -> bool:
     return word.i == word.sent.start or word.doc[word.i - 1].lower_ != "a"
 
 
+def _far_from(word: Word) -> bool:
+    """Tell whether a word is the "from" of "far from", which denies what follows ("far from ready for a truce")."""
+    return word.lower_ == "from" and word.i > word.sent.start and word.doc[word.i - 1].lower_ == "far"
+
+
+def _yet_to(clause: Word) -> bool:
+    """Tell whether a clause is what has not happened yet: "Moscow has yet to accept", "is yet to agree"."""
+    head = clause.head
+    return (
+        clause.dep_ == "xcomp"
+        and lemma(head) in {"have", "be"}
+        and any(c.dep_ == "advmod" and c.lower_ == "yet" for c in head.children)
+    )
+
+
 def negated(token: Word, cues: Cues) -> bool:
     """Negated itself, or governed by a negated control word ("did not try to block", "never intended to accept")."""
     current = token
     for _ in range(3):
-        if directly_negated(current, cues):
+        if directly_negated(current, cues) or _yet_to(current):
             return True
         head = current.head
         if current.dep_ not in {"xcomp", "acomp"} or head.i == current.i:

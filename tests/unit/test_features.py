@@ -107,6 +107,16 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Hungary called for weaker sanctions on Russia.", "Q28", "sanctions", "path_polarity", "contra"),
         # while the bare adjective does not ("a few new sanctions" are sanctions)
         ("The EU imposed a few new sanctions.", "Q458", "sanctions", "topic_reversed", 0.0),
+        # a stance phrase as the predicate of its topic says the stance ("a ceasefire was out of the question")
+        ("Moscow said a ceasefire was out of the question.", "Q159", "ceasefire", "path_polarity", "contra"),
+        ("Kyiv said that talks were off the table.", "Q212", "direct_talks", "path_polarity", "contra"),
+        ("Kyiv said that talks were on the table.", "Q212", "direct_talks", "path_polarity", "pro"),
+        # what is far from so, or yet to happen, is not so; little appetite for a thing is none
+        ("Russia is far from ready for a truce.", "Q159", "ceasefire", "rule_polarity", "contra"),
+        ("Russia remains far from agreeing to a truce.", "Q159", "ceasefire", "path_polarity", "contra"),
+        ("Moscow has yet to accept the truce.", "Q159", "ceasefire", "path_polarity", "contra"),
+        ("Russia has shown little appetite for a ceasefire.", "Q159", "ceasefire", "path_polarity", "contra"),
+        ("Russia has shown an appetite for a ceasefire.", "Q159", "ceasefire", "path_polarity", "pro"),
         ("Russia demanded the withdrawal of troops from the regions.", "Q159", "territory", "path_polarity", "pro"),
         ("Moscow wants the president removed from office.", "Q159", "regime_change", "path_polarity", "pro"),
         ("Moscow is dragging out the war, the minister said.", "Q159", "ceasefire", "path_polarity", "contra"),
@@ -267,15 +277,16 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ),
         ("The Kremlin said no one could guarantee a ceasefire.", "Q159", "ceasefire", "path_polarity", "contra"),
         ("Putin proposed negotiations without a ceasefire.", "Q7747", "ceasefire", "path_polarity", "contra"),
-        # "warn that" reports, "warn against" opposes
+        # "warn that" reports, "warn against" opposes: what Rubio warned of says his stance, not the warning
         ("Rubio warned against a premature ceasefire.", "Q324546", "ceasefire", "path_polarity", "contra"),
         (
             "Rubio warned that sanctions relief was not on the table.",
             "Q324546",
             "sanctions",
             "holder_cue_class",
-            "none",
+            "offers",
         ),
+        ("Rubio warned that sanctions relief was not on the table.", "Q324546", "sanctions", "path_polarity", "pro"),
         # ... but not to a topic that is only its adjunct: the truce comes after the withdrawal Putin demands
         (
             "The Russian president demanded that Kyiv withdraw its forces from the four regions before any truce.",

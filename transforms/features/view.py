@@ -32,9 +32,10 @@ T = TypeVar("T")
 def predicate_deps(token: Word) -> frozenset[str]:
     """Return the dependencies by which a word's child says its predicate ("is unacceptable", "is too soon").
 
-    An adverb is a predicate only of a copula: "it is too soon for Kyiv to join", not "will accept only if".
+    An adverb or a prepositional phrase is a predicate only of a copula: "it is too soon for Kyiv to join", "a
+    truce is out of the question", not "will accept only if".
     """
-    return PREDICATE_DEPS | {"advmod"} if lemma(token) == "be" else PREDICATE_DEPS
+    return PREDICATE_DEPS | {"advmod", "prep"} if lemma(token) == "be" else PREDICATE_DEPS
 
 
 def _contra_object(cue: StanceCue, verb: Word) -> bool:
