@@ -281,6 +281,14 @@ def _reversal(
                 return True
             if t.tag_ in COMPARATIVE_TAGS and lemma(t) in cues.decrease:
                 return True
+    if root.dep_ in {"nsubj", "nsubjpass"} and _shared_passive_reversal(root.head, cue_tokens, cues, exempt):
+        return True
+    if (
+        root.dep_ == "nsubj"
+        and lemma(root) not in cues.event_nouns
+        and _wished_to_stop(root.head, cue_tokens, cues, exempt)
+    ):
+        return True
     after = doc[root.i + 1 : min(root.sent.end, root.i + 2)]
     if any(lemma(t) in AFTER_REVERSAL and lemma(t) not in exempt for t in after):
         return True
@@ -293,6 +301,32 @@ def _reversal(
             return True
         current = head
     return False
+
+
+def _shared_passive_reversal(verb: Word, cue_tokens: set[int], cues: Cues, exempt: frozenset[str]) -> bool:
+    """Tell whether a passive reversal coordinated with the topic's verb shares it as its subject.
+
+    "the sanctions had failed and should be lifted": spaCy hangs the subject on the first verb only.
+    """
+    for other in conjuncts(verb)[1:]:
+        if any(c.dep_ in SUBJECT_DEPS for c in other.children) or not any(c.dep_ == "auxpass" for c in other.children):
+            continue
+        if other.i not in cue_tokens and lemma(other) in cues.reversal and lemma(other) not in exempt:
+            return True
+    return False
+
+
+def _wished_to_stop(verb: Word, cue_tokens: set[int], cues: Cues, exempt: frozenset[str]) -> bool:
+    """Tell whether the topic's own verb stops it as a wish or a condition, not as an event.
+
+    "only if arms supplies stop" and "sanctions must end" do; "the supplies stopped in March" does not.
+    """
+    if verb.i in cue_tokens or lemma(verb) not in cues.reversal or lemma(verb) in exempt:
+        return False
+    return any(
+        (c.dep_ == "aux" and c.lower_ in cues.modals) or (c.dep_ == "mark" and c.lower_ in CONDITION_MARKS)
+        for c in verb.children
+    )
 
 
 def hypothetical(token: Word) -> bool:

@@ -102,6 +102,35 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ),
         ("Moscow demanded a halt to arms supplies.", "Q159", "military_aid", "topic_reversed", 1.0),
         ("Moscow demanded a halt to arms supplies.", "Q159", "military_aid", "path_polarity", "contra"),
+        # a passive verb coordinated with the topic's own verb shares it as subject: the sanctions are to be lifted
+        (
+            "Orban said the sanctions had failed and should be lifted.",
+            "viktor_orban",
+            "sanctions",
+            "topic_reversed",
+            1.0,
+        ),
+        (
+            "Orban said the sanctions had failed and should be lifted.",
+            "viktor_orban",
+            "sanctions",
+            "path_polarity",
+            "contra",
+        ),
+        # not a verb with a subject of its own
+        ("The sanctions had worked and Moscow was isolated.", "Q159", "sanctions", "topic_reversed", 0.0),
+        # a topic that is to stop, or is wanted stopped, as the subject of the stopping verb
+        (
+            "Russia is willing to discuss a ceasefire but only if Western arms supplies stop.",
+            "Q159",
+            "military_aid",
+            "path_polarity",
+            "contra",
+        ),
+        ("Orban said the sanctions must end.", "viktor_orban", "sanctions", "topic_reversed", 1.0),
+        # not what only happened, nor the end of an event
+        ("Kyiv said the arms supplies stopped in March.", "Q212", "military_aid", "topic_reversed", 0.0),
+        ("Peskov said the talks would end on Friday.", "dmitry_peskov", "direct_talks", "topic_reversed", 0.0),
         # a comparative of less reverses what it qualifies: fewer weapons is less aid, weaker sanctions are less
         ("Moscow wants fewer weapons sent to Kyiv.", "Q159", "military_aid", "topic_reversed", 1.0),
         ("Hungary called for weaker sanctions on Russia.", "Q28", "sanctions", "path_polarity", "contra"),
