@@ -18,6 +18,8 @@ MODIFIER_DEPS = frozenset(["compound", "amod", "poss", "nmod", "npadvmod"])
 CONDITION_MARKS = frozenset(["if", "unless", "whether", "once", "provided", "providing", "until"])
 NEGATION_WINDOW = 3
 COMPARATIVE_TAGS = frozenset(["JJR", "RBR"])
+# Stances whose bare complement clause is what the holder wants done ("wants sanctions eased").
+WISHES = frozenset(["supports", "demands"])
 # Dependencies through which a topic is the object of the word above it ("halt [arms supplies, mobilization]").
 # Not an adjective's: the noun it qualifies is of its kind ("a humanitarian pause" is a humanitarian truce).
 CARRIER_DEPS = frozenset(["dobj", "pobj", "prep", "conj", "compound", "appos", "nsubjpass", "attr", "nmod"])
@@ -319,10 +321,18 @@ def _shared_passive_reversal(verb: Word, cue_tokens: set[int], cues: Cues, exemp
 def _wished_to_stop(verb: Word, cue_tokens: set[int], cues: Cues, exempt: frozenset[str]) -> bool:
     """Tell whether the topic's own verb stops it as a wish or a condition, not as an event.
 
-    "only if arms supplies stop" and "sanctions must end" do; "the supplies stopped in March" does not.
+    "only if arms supplies stop", "sanctions must end" and "wants sanctions eased" do; "the supplies stopped in
+    March" and "said sanctions eased" do not.
     """
     if verb.i in cue_tokens or lemma(verb) not in cues.reversal or lemma(verb) in exempt:
         return False
+    # A bare clause a wish or demand takes: "wants sanctions eased", "demanded sanctions lifted".
+    if (
+        verb.dep_ == "ccomp"
+        and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)
+        and cues.verbs.get(lemma(verb.head)) in WISHES
+    ):
+        return True
     return any(
         (c.dep_ == "aux" and c.lower_ in cues.modals) or (c.dep_ == "mark" and c.lower_ in CONDITION_MARKS)
         for c in verb.children

@@ -128,6 +128,9 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "contra",
         ),
         ("Orban said the sanctions must end.", "viktor_orban", "sanctions", "topic_reversed", 1.0),
+        ("Russia wants sanctions eased before any deal.", "Q159", "sanctions", "path_polarity", "contra"),
+        ("Moscow demanded sanctions lifted.", "Q159", "sanctions", "path_polarity", "contra"),
+        ("Moscow said sanctions eased last year.", "Q159", "sanctions", "topic_reversed", 0.0),
         # not what only happened, nor the end of an event
         ("Kyiv said the arms supplies stopped in March.", "Q212", "military_aid", "topic_reversed", 0.0),
         ("Peskov said the talks would end on Friday.", "dmitry_peskov", "direct_talks", "topic_reversed", 0.0),
