@@ -153,7 +153,7 @@ def generate(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date
         sentences.append(sentence)
         # A question asks about a position and a photo caption says who is pictured: neither states one.
         if not sentence.question and not is_caption(sentence.span) and not _other_war(span, context, cues):
-            candidates += _pairs(sentence, kb)
+            candidates += _pairs(sentence, kb, cues)
     return DocumentCandidates(context, sentences, candidates, Spread.of(candidates))
 
 
@@ -262,7 +262,7 @@ def _phrase_anchor(tokens: list[Word], phrase: tuple[str, ...]) -> Word:
     return verbs[0] if verbs and phrase[0] not in {"only", "provided", "providing", "as", "on", "in"} else tokens[0]
 
 
-def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
+def _pairs(sentence: Sentence, kb: KnowledgeBase, cues: Cues) -> list[Candidate]:
     hits = list(sentence.topics)
     sentence_hosts = any(c.stance == "hosts" for c in sentence.cues)
     derived = [TopicHit(h.start, h.end, "mediation", False) for h in hits if h.topic in MEDIATED_TOPICS]
@@ -280,6 +280,8 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase) -> list[Candidate]:
             continue
         if holder.token is not None and (_owner_of_owner(doc[holder.token]) or _in_condition(doc[holder.token])):
             continue
+        if holder.token is not None and _related_to(doc[holder.token], cues.relation_nouns):
+            continue  # "Ukraine's allies demanded …": the allies' stance, not Ukraine's
         # A warring side takes part in its talks; only a third party mediates them.
         third_party = kb.party_of(holder.actor_id) is None
         third = [(h, "derived") for h in derived if third_party]
@@ -425,6 +427,15 @@ def _in_condition(word: Word) -> bool:
         c.dep_ == "mark" and c.lower_ in CONDITION_MARKS - {"whether"} for c in clause.children
     )
     return marked or condition_mark(clause) == "should"
+
+
+def _related_to(word: Word, relations: frozenset[str]) -> bool:
+    """Tell whether a word names whose allies or counterpart a noun is: "Ukraine's allies", "the allies of Kyiv"."""
+    while word.dep_ == "conj" and word.head is not word:
+        word = word.head
+    if word.dep_ == "poss":
+        return lemma(word.head) in relations
+    return word.dep_ == "pobj" and word.head.lower_ == "of" and lemma(word.head.head) in relations
 
 
 def _owner_of_owner(word: Word) -> bool:

@@ -79,6 +79,7 @@ class Cues:
     author_verbs: frozenset[str]
     collective_nouns: frozenset[str]
     group_nouns: frozenset[str]
+    relation_nouns: frozenset[str]
     reversal_exempt: dict[str, frozenset[str]]
     topic_reversal: dict[str, frozenset[str]]
     leaving_threats: frozenset[Phrase]
@@ -160,6 +161,7 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         author_verbs=listed("author_verbs"),
         collective_nouns=listed("collective_nouns"),
         group_nouns=listed("group_nouns"),
+        relation_nouns=listed("relation_nouns"),
         reversal_exempt={t: frozenset(w.lower() for w in ws) for t, ws in data["reversal_exempt"].items()},
         topic_reversal={t: frozenset(w.lower() for w in ws) for t, ws in data["topic_reversal"].items()},
         leaving_threats=frozenset(words(p) for p in data["leaving_threats"]),

@@ -86,6 +86,10 @@ def effective_holder(token: Word, group_nouns: frozenset[str]) -> tuple[Word, st
         elif token.dep_ == "pobj" and head.lower_ == "of" and lemma(head.head) in group_nouns:
             climbed, token = "group", head
             head = token.head
+        elif token.dep_ == "pobj" and _listing(head):
+            # "allies, including Britain and France, demanded": the members a group lists hold what it does.
+            climbed, token = "group", head
+            head = token.head
         elif (
             token.dep_ == "pobj" and head.dep_ == "agent" and head.head.dep_ == "acl" and head.head.head.pos_ == "NOUN"
         ):
@@ -96,6 +100,13 @@ def effective_holder(token: Word, group_nouns: frozenset[str]) -> tuple[Word, st
             break
         token = head
     return token, climbed
+
+
+def _listing(word: Word) -> bool:
+    """Tell whether a preposition lists a noun's members: "including", "like", "such as"."""
+    if word.lower_ in {"including", "like"}:
+        return True
+    return word.lower_ == "as" and any(c.lower_ == "such" for c in word.children)
 
 
 def conjuncts(word: Word) -> list[Word]:

@@ -134,6 +134,16 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # not what only happened, nor the end of an event
         ("Kyiv said the arms supplies stopped in March.", "Q212", "military_aid", "topic_reversed", 0.0),
         ("Peskov said the talks would end on Friday.", "dmitry_peskov", "direct_talks", "topic_reversed", 0.0),
+        # the members a group subject lists hold what it does ("allies, including Britain and France, demanded")
+        (
+            "Kyiv's allies, including Britain and France, demanded a truce.",
+            "Q142",
+            "ceasefire",
+            "holder_climb",
+            "group",
+        ),
+        ("Kyiv's allies, including Britain and France, demanded a truce.", "Q142", "ceasefire", "holder_dep", "nsubj"),
+        ("Countries such as Poland and Finland oppose any truce.", "Q33", "ceasefire", "holder_dep", "nsubj"),
         # a comparative of less reverses what it qualifies: fewer weapons is less aid, weaker sanctions are less
         ("Moscow wants fewer weapons sent to Kyiv.", "Q159", "military_aid", "topic_reversed", 1.0),
         ("Hungary called for weaker sanctions on Russia.", "Q28", "sanctions", "path_polarity", "contra"),
@@ -615,3 +625,29 @@ def test_every_cue_list_reads_its_words_as_words(tmp_path: Path) -> None:
 
 def test_talks_without_leaders_are_no_leaders_meeting() -> None:
     assert "leaders_meeting" not in {v.candidate.topic for v in _views("Russian and Ukrainian delegations held talks.")}
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "absent", "present"),
+    [
+        # whose allies, partners or counterpart they are holds nothing by what they do
+        ("Ukraine's allies, including Britain and France, demanded a ceasefire.", "ceasefire", "Q212", "Q145"),
+        ("The allies of Ukraine demanded a ceasefire.", "ceasefire", "Q212", None),
+        (
+            "Umerov's Russian counterpart, Vladimir Medinsky, proposed a prisoner swap.",
+            "pow_exchange",
+            "rustem_umerov",
+            "Q1370425",
+        ),
+        # while a group's members do: "the leaders of France and Poland"
+        ("The leaders of France and Poland demanded a ceasefire.", "ceasefire", None, "Q36"),
+    ],
+)
+def test_whose_allies_or_counterpart_they_are_holds_no_stance_by_them(
+    text: str, topic: str, absent: str | None, present: str | None
+) -> None:
+    holders = {v.candidate.actor_id for v in _views(text) if v.candidate.topic == topic}
+    if absent is not None:
+        assert absent not in holders
+    if present is not None:
+        assert present in holders
