@@ -296,6 +296,8 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase, cues: Cues) -> list[Candidate]
                 and any(h.start <= holder.token < h.end for h in hits)
             ):
                 continue  # nor on what is listed with "a NATO ban" (a name inside a topic's words)
+            if holder.token is not None and _possessed(doc[holder.token], hit, cues):
+                continue  # "Moscow demands Ukraine's neutrality": whose neutrality it is wants nothing by it
             if holder.token is not None and _faces(sentence.span.doc[holder.token], hit):
                 continue  # "Russia will face new sanctions": whom a penalty is aimed at
             if holder.token is not None and _accuses(doc[holder.token], hit):
@@ -436,6 +438,11 @@ def _related_to(word: Word, relations: frozenset[str]) -> bool:
     if word.dep_ == "poss":
         return lemma(word.head) in relations
     return word.dep_ == "pobj" and word.head.lower_ == "of" and lemma(word.head.head) in relations
+
+
+def _possessed(word: Word, hit: TopicHit, cues: Cues) -> bool:
+    """Tell whether a word is whose neutrality, membership or leadership the topic names: "Ukraine's neutrality"."""
+    return word.dep_ == "poss" and hit.topic in cues.possessed_topics and hit.start <= word.head.i < hit.end
 
 
 def _owner_of_owner(word: Word) -> bool:

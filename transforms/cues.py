@@ -80,6 +80,7 @@ class Cues:
     collective_nouns: frozenset[str]
     group_nouns: frozenset[str]
     relation_nouns: frozenset[str]
+    possessed_topics: frozenset[str]
     reversal_exempt: dict[str, frozenset[str]]
     topic_reversal: dict[str, frozenset[str]]
     leaving_threats: frozenset[Phrase]
@@ -162,6 +163,7 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         collective_nouns=listed("collective_nouns"),
         group_nouns=listed("group_nouns"),
         relation_nouns=listed("relation_nouns"),
+        possessed_topics=listed("possessed_topics"),
         reversal_exempt={t: frozenset(w.lower() for w in ws) for t, ws in data["reversal_exempt"].items()},
         topic_reversal={t: frozenset(w.lower() for w in ws) for t, ws in data["topic_reversal"].items()},
         leaving_threats=frozenset(words(p) for p in data["leaving_threats"]),

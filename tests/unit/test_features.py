@@ -639,11 +639,16 @@ def test_talks_without_leaders_are_no_leaders_meeting() -> None:
             "rustem_umerov",
             "Q1370425",
         ),
+        # whose neutrality or membership a topic names is what others' demands are about, not a holder
+        ("Moscow listed its demands, including Ukraine's neutrality.", "neutrality", "Q212", "Q159"),
+        ("Russia opposes Ukraine's NATO membership.", "nato_membership", "Q212", "Q159"),
+        # while whose truce or sanctions they are declared them: "Putin's Easter truce"
+        ("Putin's Easter truce ended on Monday.", "ceasefire", None, "Q7747"),
         # while a group's members do: "the leaders of France and Poland"
         ("The leaders of France and Poland demanded a ceasefire.", "ceasefire", None, "Q36"),
     ],
 )
-def test_whose_allies_or_counterpart_they_are_holds_no_stance_by_them(
+def test_whose_allies_counterpart_or_neutrality_a_noun_names_holds_no_stance_by_it(
     text: str, topic: str, absent: str | None, present: str | None
 ) -> None:
     holders = {v.candidate.actor_id for v in _views(text) if v.candidate.topic == topic}
