@@ -290,9 +290,9 @@ def _reversal(
         lead = lead.head
     for start in {first.i, min(first.i, lead.i)}:
         for t in doc[max(first.sent.start, start - 3) : start]:
-            if t.i not in cue_tokens and lemma(t) in cues.reversal and lemma(t) not in exempt:
+            if _reverses(t, cue_tokens, cues, exempt):
                 return True
-            if t.tag_ in COMPARATIVE_TAGS and lemma(t) in cues.decrease:
+            if t.tag_ in COMPARATIVE_TAGS and lemma(t) in cues.decrease and lemma(t) not in exempt:
                 return True
     if root.dep_ in {"nsubj", "nsubjpass"} and _shared_passive_reversal(root.head, cue_tokens, cues, exempt):
         return True
@@ -310,10 +310,15 @@ def _reversal(
         head = current.head
         if head.i == current.i or head.i == stop or current.dep_ not in CARRIER_DEPS:
             break
-        if head.i not in cue_tokens and lemma(head) in cues.reversal and lemma(head) not in exempt:
+        if _reverses(head, cue_tokens, cues, exempt):
             return True
         current = head
     return False
+
+
+def _reverses(word: Word, cue_tokens: set[int], cues: Cues, exempt: frozenset[str]) -> bool:
+    """Tell whether a word outside the stance cues is a reversal word, and not the topic's own substance."""
+    return word.i not in cue_tokens and lemma(word) in cues.reversal and lemma(word) not in exempt
 
 
 def _shared_passive_reversal(verb: Word, cue_tokens: set[int], cues: Cues, exempt: frozenset[str]) -> bool:
@@ -324,7 +329,7 @@ def _shared_passive_reversal(verb: Word, cue_tokens: set[int], cues: Cues, exemp
     for other in conjuncts(verb)[1:]:
         if any(c.dep_ in SUBJECT_DEPS for c in other.children) or not any(c.dep_ == "auxpass" for c in other.children):
             continue
-        if other.i not in cue_tokens and lemma(other) in cues.reversal and lemma(other) not in exempt:
+        if _reverses(other, cue_tokens, cues, exempt):
             return True
     return False
 
@@ -335,7 +340,7 @@ def _wished_to_stop(verb: Word, cue_tokens: set[int], cues: Cues, exempt: frozen
     "only if arms supplies stop", "sanctions must end" and "wants sanctions eased" do; "the supplies stopped in
     March" and "said sanctions eased" do not.
     """
-    if verb.i in cue_tokens or lemma(verb) not in cues.reversal or lemma(verb) in exempt:
+    if not _reverses(verb, cue_tokens, cues, exempt):
         return False
     # A bare clause a wish or demand takes: "wants sanctions eased", "demanded sanctions lifted".
     if (

@@ -147,6 +147,8 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # a comparative of less reverses what it qualifies: fewer weapons is less aid, weaker sanctions are less
         ("Moscow wants fewer weapons sent to Kyiv.", "Q159", "military_aid", "topic_reversed", 1.0),
         ("Hungary called for weaker sanctions on Russia.", "Q28", "sanctions", "path_polarity", "contra"),
+        # but a smaller army is demilitarization itself, as a reduced one is
+        ("Russia wants a smaller Ukrainian army.", "Q159", "demilitarization", "path_polarity", "pro"),
         # while the bare adjective does not ("a few new sanctions" are sanctions)
         ("The EU imposed a few new sanctions.", "Q458", "sanctions", "topic_reversed", 0.0),
         # a stance phrase as the predicate of its topic says the stance ("a ceasefire was out of the question")
@@ -639,13 +641,13 @@ def test_talks_without_leaders_are_no_leaders_meeting() -> None:
             "rustem_umerov",
             "Q1370425",
         ),
+        # while a group's members do: "the leaders of France and Poland"
+        ("The leaders of France and Poland demanded a ceasefire.", "ceasefire", None, "Q36"),
         # whose neutrality or membership a topic names is what others' demands are about, not a holder
         ("Moscow listed its demands, including Ukraine's neutrality.", "neutrality", "Q212", "Q159"),
         ("Russia opposes Ukraine's NATO membership.", "nato_membership", "Q212", "Q159"),
-        # while whose truce or sanctions they are declared them: "Putin's Easter truce"
+        # while whose truce it is declared it: "Putin's Easter truce"
         ("Putin's Easter truce ended on Monday.", "ceasefire", None, "Q7747"),
-        # while a group's members do: "the leaders of France and Poland"
-        ("The leaders of France and Poland demanded a ceasefire.", "ceasefire", None, "Q36"),
     ],
 )
 def test_whose_allies_counterpart_or_neutrality_a_noun_names_holds_no_stance_by_it(
