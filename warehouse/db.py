@@ -2,17 +2,56 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 
 import duckdb
 
+logger = logging.getLogger(__name__)
+# DuckDB's file lock works both ways: the poll of a scheduled run reading the loader's working file
+# stops a reprocess from writing it, and a load stops that poll. Each holds it for seconds at most
+# (a write holds it for one transaction), so a session waits its turn instead of failing the task.
+LOCK_WAIT_SECONDS = 900.0
+LOCK_POLL_SECONDS = 0.2
 
-def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; writers create the parent folder, readers never create anything."""
+
+class WarehouseBusyError(RuntimeError):
+    """Another process kept the warehouse file locked for longer than this session would wait."""
+
+
+def connect(
+    path: Path | str, *, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; writers create the parent folder, readers never create anything.
+
+    While another process holds the file's lock, wait up to ``wait_seconds`` for it (saying so once in
+    the log), then raise ``WarehouseBusyError`` with DuckDB's word on who holds it.
+    """
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
+    deadline = time.monotonic() + wait_seconds
+    waiting = False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not is_lock_conflict(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusyError(
+                    f"{path} stayed locked by another process for {wait_seconds:.0f} s: {exc}"
+                ) from exc
+            if not waiting:
+                logger.warning("%s is locked by another process; waiting up to %.0f s for it", path, wait_seconds)
+                waiting = True
+            time.sleep(LOCK_POLL_SECONDS)
+
+
+def is_lock_conflict(exc: duckdb.Error) -> bool:
+    """Tell whether DuckDB refused a file because another process holds its lock."""
+    return "Could not set lock on file" in str(exc)
 
 
 READ_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
