@@ -474,13 +474,8 @@ def _antecedent(context: DocumentContext, sent: Sent, pronoun: Word) -> tuple[st
         ]
         if partners:
             return tuple(dict.fromkeys([context.actor_at[subject.i], *partners]))
-    for group in [*reversed(earlier), *reversed(context.recent[-3:])]:
-        people = [a for a in group if context.is_person(a)]
-        if lower in PERSON_PRONOUNS and len(group) == 1 and people and _gender_agrees(context, lower, people[0]):
-            return group
-        if lower in THING_PRONOUNS and len(group) == 1 and not people:
-            return group
-        if lower in PLURAL_PRONOUNS and (len(group) > 1 or not people):
+    for group in [*_object_antecedent(context, pronoun), *reversed(earlier), *reversed(context.recent[-3:])]:
+        if _pronoun_agrees(context, lower, group):
             return group
     # "Putin met Kallas. She said…": no subject agrees, so the latest woman named among the last few people
     # (further back, "she" is as likely a woman the knowledge base lacks). Not so for "he": the men named are
@@ -491,6 +486,34 @@ def _antecedent(context: DocumentContext, sent: Sent, pronoun: Word) -> tuple[st
             if (actor := context.kb.actors.get(person)) is not None and actor.gender == "female":
                 return (person,)
     return ()
+
+
+def _pronoun_agrees(context: DocumentContext, lower: str, group: tuple[str, ...]) -> bool:
+    """Tell whether a pronoun can stand for a group of actors: one man or woman, one thing, or a plural."""
+    people = [a for a in group if context.is_person(a)]
+    if lower in PERSON_PRONOUNS:
+        return len(group) == 1 and bool(people) and _gender_agrees(context, lower, people[0])
+    if lower in THING_PRONOUNS:
+        return len(group) == 1 and not people
+    return lower in PLURAL_PRONOUNS and (len(group) > 1 or not people)
+
+
+def _object_antecedent(context: DocumentContext, pronoun: Word) -> list[tuple[str, ...]]:
+    """Return the object a possessive in the verb's own phrase is about, before any subject.
+
+    "Kyiv thanked Qatar for its help", "criticised Orban for his refusal", "lost patience with Putin over
+    his refusal": whom one thanks, blames or loses patience with is whose help or refusal it is.
+    """
+    noun = pronoun.head
+    if pronoun.dep_ != "poss" or noun.dep_ != "pobj" or noun.head.dep_ != "prep":
+        return []
+    verb = noun.head.head
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return []
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    objects += [g for o in objects for p in o.children if p.dep_ == "prep" for g in p.children if g.dep_ == "pobj"]
+    found = [context.actor_at[o.i] for o in objects if o.i < pronoun.i and o.i in context.actor_at]
+    return [(found[0],)] if len(found) == 1 else []
 
 
 def _may_be_subject(context: DocumentContext, sent: Sent, actor_id: str) -> bool:

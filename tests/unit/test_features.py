@@ -168,6 +168,13 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # "continue" reverses only a truce's own words, not what follows it elsewhere.
         ("Moscow will continue the talks on a ceasefire.", "Q159", "ceasefire", "path_polarity", "pro"),
         ("Washington never intended to accept a truce.", "Q30", "ceasefire", "holder_cue_negated", 1.0),
+        # a negated word against is the word for: "no objection" supports, "not rule out" offers; the scorer
+        # has many of those to learn from and few double negatives. A negated word for keeps its class.
+        ("The Kremlin has no objection to a summit.", "Q159", "leaders_meeting", "holder_cue_class", "supports"),
+        ("Trump did not rule out joining the talks.", "Q22686", "direct_talks", "holder_cue_class", "offers"),
+        ("Washington never intended to accept a truce.", "Q30", "ceasefire", "holder_cue_class", "accepts"),
+        ("Moscow will not tolerate foreign troops.", "Q159", "security_guarantees", "holder_cue_class", "accepts"),
+        ("Zelensky pleaded for more weapons.", "Q3881739", "military_aid", "holder_cue_class", "demands"),
         ("Kyiv wants a truce rather than talks.", "Q212", "direct_talks", "path_polarity", "contra"),
         (
             "Instead, security guarantees must be backed by European troops, Kyiv said.",

@@ -192,6 +192,25 @@ def test_a_pronoun_takes_the_previous_subject() -> None:
     assert ("Q39259", "pronoun") in _last("Erdogan spoke to reporters in Ankara. He offered to host the talks.")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "not_expected"),
+    [
+        ("Sweden thanked Norway for its role in the prisoner exchange.", "Q20", "Q34"),
+        ("Macron criticised Orban for his refusal to back new sanctions.", "viktor_orban", "Q3052772"),
+        ("Trump said he was losing patience with Putin over his refusal to agree to a truce.", "Q7747", "Q22686"),
+    ],
+)
+def test_a_possessive_in_the_verbs_phrase_is_its_objects(text: str, expected: str, not_expected: str) -> None:
+    possessive = next(i for i, word in enumerate(text.split()) if word in {"its", "his"})
+    pronouns = {h.actor_id for h in _holders(text)[-1] if h.via == "pronoun" and h.token == possessive}
+    assert expected in pronouns and not_expected not in pronouns
+
+
+def test_a_possessive_in_the_subjects_own_phrase_stays_the_subjects() -> None:
+    # no object between: "his" is still the subject's
+    assert ("Q3881739", "pronoun") in _last("Zelensky spoke at length about his plan for a truce.")
+
+
 def test_a_pronoun_takes_no_antecedent_of_the_other_gender() -> None:
     found = _last("Meloni met Trump in Rome. Later Trump spoke to reporters. He offered to host the talks.")
     assert ("Q22686", "pronoun") in found and not any(actor == "giorgia_meloni" for actor, _ in found)

@@ -105,14 +105,32 @@ for _stance in CLASSES:
 
 @feature("holder_cue_class", CUE_CLASSES)
 def holder_cue_class(v: View) -> str:
-    """Return the stance class of the holder's own stance word."""
-    return v.holder_cue.stance if v.holder_cue is not None else "none"
+    """Return the stance class of the holder's own stance word; a negated word against is the word for.
+
+    "No objection" and "did not rule out" are few in any gold, "supports" and "offers" many: the scorer
+    reads a double negative by what it has learnt of the plain word (negated, "accepts" stays itself).
+    """
+    if v.holder_cue is None:
+        return "none"
+    stance = v.holder_cue.stance
+    return NEGATED_STANCE[stance] if double_negative(v) else stance
 
 
 @feature("holder_cue_negated")
 def holder_cue_negated(v: View) -> float:
-    """Tell whether the holder's stance word is negated."""
-    return float(v.holder_cue is not None and negated(v.holder_cue.token, v.cues))
+    """Tell whether the holder's stance word is negated (a double negative is read as the word for)."""
+    return float(v.holder_cue is not None and negated(v.holder_cue.token, v.cues) and not double_negative(v))
+
+
+def double_negative(v: View) -> bool:
+    """Tell whether the holder's stance word is a word against, negated: "no objection", "did not rule out"."""
+    cue = v.holder_cue
+    return (
+        cue is not None
+        and cue.stance in NEGATED_STANCE
+        and stance_polarity(cue.stance) == "contra"
+        and negated(cue.token, v.cues)
+    )
 
 
 @feature("path_polarity", ("pro", "contra"))
