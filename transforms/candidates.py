@@ -240,7 +240,9 @@ def find_stance_cues(sent: Sent, cues: Cues) -> list[StanceCue]:
             continue  # "strikes against energy sites", "sanctions against Russia": what a noun is aimed at
         if not covered & indices:
             phrase = tuple(token_keys(t)[1] for t in tokens[start:end])
-            found.append(StanceCue(_phrase_anchor(tokens[start:end], phrase), stance, frozenset(indices)))
+            anchor = _phrase_anchor(tokens[start:end], phrase, stance)
+            indices.add(anchor.i)
+            found.append(StanceCue(anchor, stance, frozenset(indices)))
             covered |= indices
     for token in tokens:
         single = stance_of(token, cues) if token.i not in covered else None
@@ -254,8 +256,22 @@ def _stance_phrases() -> PhraseIndex:
     return PhraseIndex.of(load_cues().phrases)
 
 
-def _phrase_anchor(tokens: list[Word], phrase: tuple[str, ...]) -> Word:
-    """Return the word of a phrase that carries its syntax: its verb if any ("or face" hangs on "face")."""
+def _phrase_anchor(tokens: list[Word], phrase: tuple[str, ...], stance: str) -> Word:
+    """Return the word of a phrase that carries its syntax: its verb if any ("or face" hangs on "face").
+
+    A whole prepositional phrase on a verb other than "be" is said by that verb of its object: "took NATO
+    membership off the table", "kept sanctions on the table" (not "agreed to talks on condition that…").
+    """
+    first = tokens[0]
+    if (
+        first.dep_ == "prep"
+        and tokens[-1].dep_ == "pobj"
+        and tokens[-1].head.i == first.i
+        and first.head.pos_ == "VERB"
+        and lemma(first.head) != "be"
+        and stance != "conditions"
+    ):
+        return first.head
     verbs = [t for t in tokens if t.pos_ in {"VERB", "AUX"} and lemma(t) not in {"will", "would", "be"}]
     if phrase[0] in {"or", "will", "would"} and verbs:
         return verbs[-1]

@@ -175,6 +175,15 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Washington never intended to accept a truce.", "Q30", "ceasefire", "holder_cue_class", "accepts"),
         ("Moscow will not tolerate foreign troops.", "Q159", "security_guarantees", "holder_cue_class", "accepts"),
         ("Zelensky pleaded for more weapons.", "Q3881739", "military_aid", "holder_cue_class", "demands"),
+        # a whole prepositional phrase on a verb is that verb's word of its object; not a condition
+        ("Washington took NATO membership off the table.", "Q30", "nato_membership", "holder_cue_class", "refuses"),
+        (
+            "Kyiv agreed to talks on condition that Russia withdraws.",
+            "Q212",
+            "direct_talks",
+            "holder_cue_class",
+            "accepts",
+        ),
         ("Kyiv wants a truce rather than talks.", "Q212", "direct_talks", "path_polarity", "contra"),
         (
             "Instead, security guarantees must be backed by European troops, Kyiv said.",
