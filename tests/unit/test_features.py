@@ -175,6 +175,14 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Washington never intended to accept a truce.", "Q30", "ceasefire", "holder_cue_class", "accepts"),
         ("Moscow will not tolerate foreign troops.", "Q159", "security_guarantees", "holder_cue_class", "accepts"),
         ("Zelensky pleaded for more weapons.", "Q3881739", "military_aid", "holder_cue_class", "demands"),
+        (
+            "Moscow wants any peace deal to bar Ukraine from joining NATO.",
+            "Q159",
+            "nato_membership",
+            "path_polarity",
+            "contra",
+        ),
+        ("Lavrov said there was no need for a summit.", "Q44215", "leaders_meeting", "holder_cue_class", "demands"),
         # a whole prepositional phrase on a verb is that verb's word of its object; not a condition
         ("Washington took NATO membership off the table.", "Q30", "nato_membership", "holder_cue_class", "refuses"),
         (

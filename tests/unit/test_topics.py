@@ -31,6 +31,8 @@ def _topics(text: str) -> set[tuple[str, bool]]:
         ("We will not trade our land for a piece of paper, the minister said.", "territory"),  # land given up
         ("Zelensky said Ukraine would never give up its land.", "territory"),
         ("Trump is now open to sending Tomahawks to Kyiv.", "military_aid"),  # a plural name the tagger keeps
+        ("Berlin will provide two more IRIS-T systems this winter.", "military_aid"),  # a weapon system's name
+        ("The chancellor again refused to send Taurus cruise missiles.", "military_aid"),
     ],
 )
 def test_a_topic_is_found_by_lemma_and_syntax(text: str, topic: str) -> None:
