@@ -304,6 +304,8 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase, cues: Cues) -> list[Candidate]
         for hit, kind in [(h, "strong" if h.strong else "weak") for h in hits] + third:
             if third_party and hit.topic == "direct_talks" and sentence_hosts:
                 continue  # a third party hosting or brokering talks mediates them (the taxonomy's mediation)
+            if hit.topic == "mediation" and holder.via == "collective" and not third_party:
+                continue  # "with Turkish mediation, the two sides agreed…": the sides are what is mediated
             if holder.token is not None and hit.start <= holder.token < hit.end:
                 continue  # "NATO" the alliance is no stance on NATO membership
             if (

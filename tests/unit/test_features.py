@@ -672,9 +672,12 @@ def test_talks_without_leaders_are_no_leaders_meeting() -> None:
         ("Russia opposes Ukraine's NATO membership.", "nato_membership", "Q212", "Q159"),
         # while whose truce it is declared it: "Putin's Easter truce"
         ("Putin's Easter truce ended on Monday.", "ceasefire", None, "Q7747"),
+        # the sides a mediator brings together are no mediators, while the mediator named is a holder
+        ("With Qatari mediation, both sides agreed to swap prisoners.", "mediation", "Q212", "Q846"),
+        ("With Qatari mediation, both sides agreed to swap prisoners.", "mediation", "Q159", None),
     ],
 )
-def test_whose_allies_counterpart_or_neutrality_a_noun_names_holds_no_stance_by_it(
+def test_whose_allies_neutrality_or_mediation_a_noun_names_holds_no_stance_by_it(
     text: str, topic: str, absent: str | None, present: str | None
 ) -> None:
     holders = {v.candidate.actor_id for v in _views(text) if v.candidate.topic == topic}
