@@ -183,6 +183,20 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "contra",
         ),
         ("Lavrov said there was no need for a summit.", "Q44215", "leaders_meeting", "holder_cue_class", "demands"),
+        (
+            "Orban said sending more weapons would be a mistake.",
+            "viktor_orban",
+            "military_aid",
+            "path_polarity",
+            "contra",
+        ),
+        (
+            "Peskov said Western arms supplies were an obstacle to peace.",
+            "dmitry_peskov",
+            "military_aid",
+            "holder_cue_class",
+            "opposes",
+        ),
         # a whole prepositional phrase on a verb is that verb's word of its object; not a condition
         ("Washington took NATO membership off the table.", "Q30", "nato_membership", "holder_cue_class", "refuses"),
         (
