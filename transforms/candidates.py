@@ -29,6 +29,7 @@ from transforms.syntax import (
     is_question,
     lemma,
     path,
+    questioned,
     stance_of,
 )
 from transforms.topics import PhraseIndex, TopicHit, find_topics, token_keys
@@ -146,6 +147,7 @@ def generate(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date
             for h in find_topics(span)
             if not dated_history(root := span.doc.span_root(h.start, h.end), day)
             and not event_outcome(root, cues)
+            and not questioned(root, {i for c in stance_cues for i in c.tokens})
             and not _own_forces(h, root, context)
         ]
         sentence = Sentence(index, span, stance_cues, _leaders_meetings(topics, span, found, kb, day), found)

@@ -8,6 +8,7 @@ word is negated, reversed, hypothetical or past.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 
 from transforms.cues import Cues
@@ -461,6 +462,27 @@ def dated_history(token: Word, day: date | None) -> bool:
                 return True
             if current.dep_ == "conj" and current.pos_ in {"VERB", "AUX"}:
                 return False
+        if current.head.i == current.i:
+            return False
+        current = current.head
+    return False
+
+
+def questioned(token: Word, stance_words: Collection[int]) -> bool:
+    """Tell whether a topic word sits in an indirect question: its clause asks "whether" it happens.
+
+    "has not said whether it would back new sanctions", "asked whether Russia would agree to a truce", "will
+    decide whether to impose sanctions": nobody's stance. The first verb above the topic decides, and a stance
+    noun below that verb, or as its object, is a stance the question only mentions ("whether he would drop his
+    demands for land" still demands land).
+    """
+    current = token
+    for _ in range(12):
+        if current.pos_ in {"NOUN", "PROPN"} and current.i in stance_words and current.i != token.i:
+            return False
+        if current.pos_ in {"VERB", "AUX"}:
+            mentioned = any(c.dep_ == "dobj" and c.i in stance_words for c in current.children)
+            return not mentioned and any(c.dep_ == "mark" and c.lower_ == "whether" for c in current.children)
         if current.head.i == current.i:
             return False
         current = current.head

@@ -640,6 +640,26 @@ def test_a_question_makes_no_candidate() -> None:
     assert _views("Does Kyiv want a ceasefire?") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Elysee has not said whether it would back new sanctions.",
+        "Asked whether Moscow would agree to a truce, the spokesman smiled.",
+        "Washington will decide next week whether to impose sanctions.",
+    ],
+)
+def test_an_indirect_question_makes_no_candidate(text: str) -> None:
+    assert _views(text) == []
+
+
+def test_a_stance_an_indirect_question_only_mentions_keeps_its_candidates() -> None:
+    views = _views("Putin gave little detail on whether he would drop his demands for territory.")
+    assert ("Q7747", "territory") in {(v.candidate.actor_id, v.candidate.topic) for v in views}
+    # and a question beside a statement leaves the statement
+    views = _views("Kyiv asked whether the talks would resume, and demanded a ceasefire.")
+    assert ("Q212", "ceasefire") in {(v.candidate.actor_id, v.candidate.topic) for v in views}
+
+
 def test_an_unseen_category_is_encoded_as_other() -> None:
     assert encode("holder_dep", "no such dependency") == len(VOCABULARIES["holder_dep"]) - 1
 
