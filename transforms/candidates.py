@@ -142,16 +142,17 @@ def generate(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date
     candidates: list[Candidate] = []
     for index, (span, found) in enumerate(zip(context.doc.sents, holders, strict=True)):
         stance_cues = find_stance_cues(span, cues)
+        cue_tokens = {i for c in stance_cues for i in c.tokens}
         topics = [
             h
             for h in find_topics(span)
             if not dated_history(root := span.doc.span_root(h.start, h.end), day)
             and not event_outcome(root, cues)
-            and not questioned(root, {i for c in stance_cues for i in c.tokens})
+            and not questioned(root, cue_tokens)
             and not _own_forces(h, root, context)
         ]
         sentence = Sentence(index, span, stance_cues, _leaders_meetings(topics, span, found, kb, day), found)
-        sentence.cue_tokens = {i for c in stance_cues for i in c.tokens}
+        sentence.cue_tokens = cue_tokens
         sentences.append(sentence)
         # A question asks about a position and a photo caption says who is pictured: neither states one.
         if not sentence.question and not is_caption(sentence.span) and not _other_war(span, context, cues):
