@@ -9,7 +9,7 @@ Every sentence gets its holder candidates, each with how it was found (``via``):
   ("talks between Washington and Moscow"), else the warring parties;
 - ``document``: a memorandum, plan, draft or letter, whose author holds what it says;
 - ``pronoun``: he/she/it/they the last matching holder; we/our inside a quotation its speaker;
-- ``speaker``: the speaker of the quotation the sentence belongs to;
+- ``speaker``: the speaker of the quotation the sentence belongs to (a headline's "Zelensky: …" is one);
 - ``context``: a sentence whose subject is no actor continues the previous sentence's holder.
 The trained scorer decides which candidate really holds the position; this layer only proposes.
 """
@@ -51,6 +51,8 @@ OPENING_QUOTES = frozenset(["“", "«"])
 CLOSING_QUOTES = frozenset(["”", "»"])
 COLLECTIVE_MARKS = frozenset(["both", "two", "each", "all"])
 LEADER_NOUNS = frozenset(["president", "leader", "head"])
+# How many words a headline's speaker may take before its colon ("Ukrainian President Volodymyr Zelensky:").
+HEADLINE_NAME_WORDS = 5
 VIA = ("mention", "role", "collective", "document", "pronoun", "speaker", "context")
 
 
@@ -80,6 +82,8 @@ class DocumentContext:
     last_authored: tuple[tuple[str, ...], int] | None = None
     resolved_at: dict[int, tuple[tuple[str, ...], str]] = field(default_factory=dict)
     quoted: set[int] = field(default_factory=set)
+    # Headlines in the "Zelensky: Ukraine will never…" form, by their first word's index: the speaker and the colon.
+    headline_speakers: dict[int, tuple[str, int]] = field(default_factory=dict)
     previous_subjects: list[tuple[str, ...]] = field(default_factory=list)
 
     @functools.cached_property
@@ -112,7 +116,34 @@ def document_context(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, d
             if m.label == "PERSON":
                 persons.add(token.i)
         names.setdefault(m.entity_id, kb.actors[m.entity_id].name if m.entity_id in kb.actors else m.normalized)
-    return DocumentContext(parse, kb, day, actor_at, persons, names, quoted=quoted_tokens(parse))
+    context = DocumentContext(parse, kb, day, actor_at, persons, names, quoted=quoted_tokens(parse))
+    for sent in parse.sents:
+        found = headline_speaker(sent, actor_at)
+        if found is not None:
+            context.headline_speakers[sent.start] = found
+            context.quoted |= {t.i for t in sent if t.i > found[1]}
+    return context
+
+
+def headline_speaker(sent: Sent, actor_at: dict[int, str]) -> tuple[str, int] | None:
+    """Return the speaker of a "Zelensky: Ukraine will never recognise Crimea" line and the index of its colon.
+
+    News sites headline a statement by its speaker's name and a colon; what follows is the speaker's words, as in
+    a quotation. The name must end right at the colon ("Ukraine negotiations: How Europeans…" names no speaker)
+    and the words after it must say something (a verb: not "Source: Reuters" or "Last updated: May 2").
+    """
+    tokens = list(sent)
+    colon = next((k for k, t in enumerate(tokens[: HEADLINE_NAME_WORDS + 1]) if t.text == ":"), None)
+    if colon is None or colon == 0 or tokens[colon - 1].i not in actor_at:
+        return None
+    name = tokens[:colon]
+    actors = {actor_at[t.i] for t in name if t.i in actor_at}
+    if len(actors) != 1 or any(t.pos_ not in {"PROPN", "NOUN", "DET", "ADJ"} for t in name):
+        return None
+    words = tokens[colon + 1 :]
+    if len(words) < 3 or not any(t.pos_ in {"VERB", "AUX"} for t in words):
+        return None
+    return actors.pop(), tokens[colon].i
 
 
 def quoted_tokens(doc: Parse) -> set[int]:
@@ -531,6 +562,8 @@ def _gender_agrees(context: DocumentContext, pronoun: str, actor_id: str) -> boo
 
 def _speaker(context: DocumentContext, sent: Sent) -> tuple[str, ...]:
     """Return the actor a sentence reports as speaking ("…, Zelensky said", "according to the Kremlin")."""
+    if sent.start in context.headline_speakers:
+        return (context.headline_speakers[sent.start][0],)
     speech = load_cues().speech
     for token in sent:
         if token.lemma_.lower() in speech and token.pos_ in {"VERB", "AUX"} and token.i not in context.quoted:

@@ -271,3 +271,22 @@ def test_they_after_a_coordinated_subject_is_every_member() -> None:
     # a singular pronoun takes neither of a pair: which of the two is "he" the sentence does not say
     found = _last("Trump and Putin spoke for two hours, and he said he wanted a truce.")
     assert not {actor for actor, via in found if via == "pronoun"}
+
+
+def test_a_headline_speakers_words_are_a_quotation() -> None:
+    holders = _holders("Zelensky: we will never recognise the occupation of Crimea")
+    assert ("Q3881739", "pronoun") in {(h.actor_id, h.via) for h in holders[0]}
+    assert ("Q3881739", "speaker") in {(h.actor_id, h.via) for h in holders[0]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what stands before the colon is not a name, or nothing is said after it
+        "Ukraine negotiations: how Europeans can keep their seat at the table",
+        "Source: Zelensky",
+        "Updated by Reuters: 2 May 2025",
+    ],
+)
+def test_a_line_with_a_colon_but_no_speaker_is_no_quotation(text: str) -> None:
+    assert not any(h.via == "speaker" for h in _holders(text)[0])
