@@ -19,7 +19,7 @@ from ingest.records import Mention
 from transforms.actors import KnowledgeBase
 from transforms.cues import Cues, load_cues
 from transforms.holders import DocumentContext, Holder, document_context, sentence_holders
-from transforms.parse import Sent, Word
+from transforms.parse import Parse, Sent, Word
 from transforms.syntax import (
     CONDITION_MARKS,
     condition_mark,
@@ -150,6 +150,7 @@ def generate(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date
             and not event_outcome(root, cues)
             and not questioned(root, cue_tokens)
             and not _own_forces(h, root, context)
+            and not _word_of_stance_phrase(h, stance_cues, span.doc)
         ]
         sentence = Sentence(index, span, stance_cues, _leaders_meetings(topics, span, found, kb, day), found)
         sentence.cue_tokens = cue_tokens
@@ -158,6 +159,20 @@ def generate(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase, day: date
         if not sentence.question and not is_caption(sentence.span) and not _other_war(span, context, cues):
             candidates += _pairs(sentence, kb, cues)
     return DocumentCandidates(context, sentences, candidates, Spread.of(candidates))
+
+
+def _word_of_stance_phrase(hit: TopicHit, stance_cues: list[StanceCue], doc: Parse) -> bool:
+    """Tell whether a one-word weak topic cue is a word of a stance phrase: "in exchange for guarantees" swaps no one.
+
+    What the phrase trades may still be a person ("freed in exchange for Alexander Vinnik"): a name keeps the cue.
+    """
+    if hit.strong or hit.end - hit.start != 1:
+        return False
+    for cue in stance_cues:
+        if len(cue.tokens) > 1 and hit.start in cue.tokens and hit.start != cue.token.i:
+            last = doc[max(cue.tokens)]
+            return not any(c.dep_ == "pobj" and c.pos_ == "PROPN" for c in last.children)
+    return False
 
 
 def _other_war(span: Sent, context: DocumentContext, cues: Cues) -> bool:

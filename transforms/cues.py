@@ -84,6 +84,7 @@ class Cues:
     reversal_exempt: dict[str, frozenset[str]]
     topic_reversal: dict[str, frozenset[str]]
     leaving_threats: frozenset[Phrase]
+    exchange_phrases: frozenset[Phrase]
     other_conflicts: frozenset[str]
     benefit: frozenset[str]
     coercion: frozenset[str]
@@ -167,6 +168,7 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         reversal_exempt={t: frozenset(w.lower() for w in ws) for t, ws in data["reversal_exempt"].items()},
         topic_reversal={t: frozenset(w.lower() for w in ws) for t, ws in data["topic_reversal"].items()},
         leaving_threats=frozenset(words(p) for p in data["leaving_threats"]),
+        exchange_phrases=frozenset(words(p) for p in data["exchange_phrases"]),
         other_conflicts=listed("other_conflicts"),
         benefit=listed("benefit_verbs"),
         coercion=listed("coercion_verbs"),

@@ -277,6 +277,8 @@ def _reversal(
     opposite = cues.topic_reversal.get(topic, frozenset())
     if own and any((lemma(t) in cues.reversal or lemma(t) in opposite) and lemma(t) not in exempt for t in words):
         return True
+    if own and any(c.dep_ == "amod" and c.pos_ == "ADJ" and lemma(c) in opposite for c in root.children):
+        return True  # "no legitimate leadership": the topic's opposite said of it, though named as another cue
     if own and tuple(lemma(t) for t in words) in cues.leaving_threats:
         return True  # the topic named by leaving it ("prepared to walk away" from mediation)
     for t in doc[max(first.sent.start, first.i - 5) : first.i]:

@@ -102,6 +102,31 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ),
         ("Moscow demanded a halt to arms supplies.", "Q159", "military_aid", "topic_reversed", 1.0),
         ("Moscow demanded a halt to arms supplies.", "Q159", "military_aid", "path_polarity", "contra"),
+        # what a deal's giver would get in return is what it wants, whatever it says of what it gives
+        (
+            "Kyiv might give up some land in exchange for firm security guarantees.",
+            "Q212",
+            "security_guarantees",
+            "path_polarity",
+            "pro",
+        ),
+        (
+            "Moscow would free more prisoners in return for sanctions relief.",
+            "Q159",
+            "sanctions",
+            "path_polarity",
+            "contra",
+        ),
+        # a leadership's legitimacy is what regime change denies
+        ("Moscow insists Ukraine has no legitimate government.", "Q159", "regime_change", "path_polarity", "pro"),
+        ("The Kremlin questioned Zelensky's legitimacy again.", "Q159", "regime_change", "path_polarity", "pro"),
+        (
+            "Washington recognised the legitimacy of Kyiv's government.",
+            "Q30",
+            "regime_change",
+            "path_polarity",
+            "contra",
+        ),
         # a passive verb coordinated with the topic's own verb shares it as subject: the sanctions are to be lifted
         (
             "Orban said the sanctions had failed and should be lifted.",
@@ -719,3 +744,17 @@ def test_whose_allies_neutrality_or_mediation_a_noun_names_holds_no_stance_by_it
         assert absent not in holders
     if present is not None:
         assert present in holders
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a stance phrase's own word is no topic: what is given "in exchange for" guarantees swaps no prisoners
+        ("Ankara suggested a ceasefire in exchange for a pause in strikes.", set()),
+        ("Kyiv would drop its bid in return for guarantees.", set()),
+        # while a person traded is a swap
+        ("Washington freed a hacker in exchange for Marc Fogel.", {"pow_exchange"}),
+    ],
+)
+def test_a_word_of_a_stance_phrase_names_no_topic(text: str, expected: set[str]) -> None:
+    assert {v.candidate.topic for v in _views(text)} & {"pow_exchange"} == expected

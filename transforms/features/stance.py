@@ -148,6 +148,9 @@ def path_polarity(v: View) -> str:
     condition = condition_reading(v, part)
     if condition is not None:
         return condition
+    price = price_reading(v, part)
+    if price is not None:
+        return price
     benefit = benefit_reading(v)
     if benefit is not None:
         return benefit
@@ -261,6 +264,25 @@ def condition_reading(v: View, part: list[Word]) -> str | None:
         if mark == "unless":
             return met
         return "contra" if met == "pro" else "pro"
+    return None
+
+
+def price_reading(v: View, part: list[Word]) -> str | None:
+    """Return the polarity of a topic that is the price the holder asks: "would cede land in exchange for guarantees".
+
+    The holder wants what it would get, whatever it says of what it gives: for the guarantees, and against the
+    sanctions in "in return for sanctions relief". None unless the topic is below such a phrase on the path, or
+    when the deal is refused ("will not cede territory in exchange for a truce" asks for nothing).
+    """
+    doc = v.context.doc
+    for index, token in enumerate(part[:-1]):
+        cue = v.cue_at(token)
+        if cue is None or cue.token.i != token.i or len(cue.tokens) < 2:
+            continue
+        if tuple(lemma(doc[i]) for i in sorted(cue.tokens)) in v.cues.exchange_phrases:
+            if negated(token.head, v.cues):
+                return None
+            return "pro" if count_flips(v, part[:index], None) % 2 == 0 else "contra"
     return None
 
 
