@@ -338,6 +338,8 @@ def _pairs(sentence: Sentence, kb: KnowledgeBase, cues: Cues) -> list[Candidate]
                 continue  # "Russia will face new sanctions": whom a penalty is aimed at
             if holder.token is not None and _accuses(doc[holder.token], hit):
                 continue  # "Starmer accused Putin of disregarding the truce": the accused's stance
+            if holder.token is not None and _in_denied_report(doc[holder.token], sentence, cues):
+                continue  # "Peskov dismissed reports that Putin was ready to…": Putin said nothing
             candidate = Candidate(sentence, holder.actor_id, hit.topic, holder, hit, kind)
             key = (holder.actor_id, hit.topic)
             if key not in best or _closeness(candidate) < _closeness(best[key]):
@@ -422,6 +424,26 @@ def _faces(word: Word, hit: TopicHit) -> bool:
     """Tell whether a word names who faces the topic, a penalty someone else sets: "Russia will face new sanctions"."""
     verb = word.head
     return word.dep_ == "nsubj" and lemma(verb) == "face" and verb.left_edge.i <= hit.start <= verb.right_edge.i
+
+
+# Dependencies that start a clause of their own.
+CLAUSE_DEPS = frozenset(["ROOT", "acl", "ccomp", "relcl", "advcl", "xcomp", "csubj"])
+
+
+def _in_denied_report(word: Word, sentence: Sentence, cues: Cues) -> bool:
+    """Tell whether a word is in what a denied report says: "the Kremlin denied reports that Putin would meet…".
+
+    A report, claim or rumour says what an actor would do; once denied, it is no stance of that actor. Only the
+    clause the word is in counts: the report noun it hangs on must be the object of a denial or a rejection.
+    """
+    clause = next((a for a in [word, *word.ancestors] if a.dep_ in CLAUSE_DEPS), None)
+    if clause is None or clause.dep_ not in {"acl", "ccomp"} or lemma(clause.head) not in cues.report_nouns:
+        return False
+    verb = clause.head.head
+    while verb.dep_ == "conj" and verb.head is not verb and verb.pos_ not in {"VERB", "AUX"}:
+        verb = verb.head  # "denied reports and rumours that…"
+    cue = sentence.cue_by_token.get(verb.i)
+    return lemma(verb) in cues.denial_verbs or (cue is not None and cue.stance in {"rejects", "opposes", "refuses"})
 
 
 def _accuses(word: Word, hit: TopicHit) -> bool:

@@ -89,6 +89,8 @@ class Cues:
     benefit: frozenset[str]
     coercion: frozenset[str]
     accusation: frozenset[str]
+    report_nouns: frozenset[str]
+    denial_verbs: frozenset[str]
     harm: dict[str, frozenset[str]]
     generic_documents: frozenset[str]
     outcome_verbs: frozenset[str]
@@ -173,6 +175,8 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
         benefit=listed("benefit_verbs"),
         coercion=listed("coercion_verbs"),
         accusation=listed("accusation_verbs"),
+        report_nouns=listed("report_nouns"),
+        denial_verbs=listed("denial_verbs"),
         harm={t: frozenset(w.lower() for w in ws) for t, ws in data["harm_words"].items()},
         generic_documents=listed("generic_documents"),
         outcome_verbs=listed("outcome_verbs"),

@@ -120,6 +120,15 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         # a leadership's legitimacy is what regime change denies
         ("Moscow insists Ukraine has no legitimate government.", "Q159", "regime_change", "path_polarity", "pro"),
         ("The Kremlin questioned Zelensky's legitimacy again.", "Q159", "regime_change", "path_polarity", "pro"),
+        # "nor" carries the denial on: one negation, not two
+        (
+            "The Kremlin does not trust Kyiv's negotiators, nor recognise Zelensky's mandate.",
+            "Q159",
+            "regime_change",
+            "path_polarity",
+            "pro",
+        ),
+        ("Moscow does not want a truce, nor accept talks.", "Q159", "direct_talks", "path_polarity", "contra"),
         (
             "Washington recognised the legitimacy of Kyiv's government.",
             "Q30",
@@ -758,3 +767,22 @@ def test_whose_allies_neutrality_or_mediation_a_noun_names_holds_no_stance_by_it
 )
 def test_a_word_of_a_stance_phrase_names_no_topic(text: str, expected: set[str]) -> None:
     assert {v.candidate.topic for v in _views(text)} & {"pow_exchange"} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "absent", "present"),
+    [
+        # what a denied report says is no stance of whom it names
+        ("Peskov denied reports that Putin would agree to a truce in May.", "Q7747", None),
+        ("The Kremlin brushed off rumours that Putin might attend a summit with Zelensky.", "Q7747", None),
+        # a report confirmed, or one nobody denies, keeps its actor
+        ("Peskov confirmed reports that Putin would agree to a truce in May.", None, "Q7747"),
+        ("Reports say Putin would agree to a truce in May.", None, "Q7747"),
+    ],
+)
+def test_whom_a_denied_report_names_holds_no_stance_by_it(text: str, absent: str | None, present: str | None) -> None:
+    holders = {v.candidate.actor_id for v in _views(text)}
+    if absent is not None:
+        assert absent not in holders
+    if present is not None:
+        assert present in holders
