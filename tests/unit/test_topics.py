@@ -96,6 +96,11 @@ def test_land_alone_is_no_territory() -> None:
     assert "territory" not in {t for t, _ in _topics("The senator bought land in Florida last year.")}
 
 
+def test_martial_law_is_no_regime_change() -> None:
+    # Extending martial law keeps a government in place; the elections it delays are the cue, not the law.
+    assert "regime_change" not in {t for t, _ in _topics("The parliament voted to extend martial law until May.")}
+
+
 def test_a_weak_cue_is_marked_weak() -> None:
     assert ("pow_exchange", False) in _topics("The release was delayed again.")
 
