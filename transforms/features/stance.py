@@ -188,7 +188,13 @@ def count_flips(v: View, part: list[Word], cue: StanceCue | None) -> int:
     }
     if cue is not None and not spoken and negated(cue.token, v.cues):
         # One "not" is read once: in "we are not against a truce" it hangs on "are" and stands before "against".
-        counted = {c.i for i in negated_words for c in doc[i].children if c.dep_ in {"neg", "det"}}
+        # So is "nor" after a denied verb: "does not regard him as an equal, nor recognise his mandate".
+        counted = {
+            c.i
+            for i in negated_words
+            for c in doc[i].children
+            if c.dep_ in {"neg", "det"} or (c.dep_ == "cc" and c.lower_ == "nor")
+        }
         before = set(range(max(cue.token.sent.start, cue.token.i - NEGATION_WINDOW), cue.token.i))
         if not counted & before:
             negated_words.add(cue.token.i)
