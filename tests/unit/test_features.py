@@ -117,6 +117,10 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "path_polarity",
             "contra",
         ),
+        # what is said to prolong the war is what the speaker is against; what ends it, what the speaker is for
+        ("Moscow says arms deliveries only drag out the war.", "Q159", "military_aid", "path_polarity", "contra"),
+        ("Kyiv said more sanctions would help end the war.", "Q212", "sanctions", "path_polarity", "pro"),
+        ("Budapest said sanctions would never end the war.", "Q28", "sanctions", "path_polarity", "contra"),
         # a leadership's legitimacy is what regime change denies
         ("Moscow insists Ukraine has no legitimate government.", "Q159", "regime_change", "path_polarity", "pro"),
         ("The Kremlin questioned Zelensky's legitimacy again.", "Q159", "regime_change", "path_polarity", "pro"),

@@ -154,6 +154,9 @@ def path_polarity(v: View) -> str:
     benefit = benefit_reading(v)
     if benefit is not None:
         return benefit
+    effect = effect_on_war(v)
+    if effect is not None:
+        return effect
     flips = count_flips(v, part, cue) + int(dropped_stance(v, cue))
     return polarity if flips % 2 == 0 else ("contra" if polarity == "pro" else "pro")
 
@@ -226,6 +229,31 @@ def benefit_reading(v: View) -> str | None:
     if negated(verb, v.cues):
         return "contra" if polarity == "pro" else "pro"
     return polarity
+
+
+def effect_on_war(v: View) -> str | None:
+    """Return the polarity of a topic said to end or to prolong the war: "more weapons would only prolong the war".
+
+    Whoever says the topic prolongs the war is against it, whoever says it ends the war ("sanctions will help end
+    the war") for it; a denied effect turns it ("had not brought the war to an end"). None unless the topic is the
+    subject of the verb that, with its object, names the truce (or the war's prolonging).
+    """
+    root = v.topic_root
+    if v.candidate.topic == "ceasefire" or root.dep_ not in {"nsubj", "csubj"}:
+        return None
+    verbs = [root.head] + [c for c in root.head.children if c.dep_ == "xcomp"]
+    prolonging = v.cues.topic_reversal.get("ceasefire", frozenset())
+    for hit in v.candidate.sentence.topics:
+        if hit.topic != "ceasefire":
+            continue
+        verb = next((w for w in verbs if hit.start <= w.i < hit.end), None)
+        if verb is None or not any(c.dep_ == "dobj" and hit.start <= c.i < hit.end for c in verb.children):
+            continue  # "only if arms supplies stop": the supplies stop, not the war
+        polarity = "contra" if lemma(verb) in prolonging else "pro"
+        if negated(verb, v.cues) or negated(root.head, v.cues):
+            polarity = "contra" if polarity == "pro" else "pro"
+        return polarity
+    return None
 
 
 def favouring_verb(v: View) -> Word | None:
