@@ -86,6 +86,7 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Russia demanded that Ukraine withdraw its troops.", "Q159", "territory", "other_actor_in_content", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q3881739", "direct_talks", "between_offers", 1.0),
         ("Zelensky said Ukraine is ready for talks.", "Q212", "direct_talks", "above_speech", 1.0),
+        ("Sybiha underlined that Russia was not ready for talks.", "Q159", "direct_talks", "above_speech", 1.0),
         ("As an outcome of the truce, Kyiv agreed to a swap.", "Q212", "ceasefire", "between_adjunct", 1.0),
         ("Turkey offered to host the talks.", "Q43", "mediation", "mediation_reading", 1.0),
         # the stance word and the polarity read along the holder's path
@@ -114,6 +115,14 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
             "Moscow would free more prisoners in return for sanctions relief.",
             "Q159",
             "sanctions",
+            "path_polarity",
+            "contra",
+        ),
+        # a truce that favours the other side, though the tagger makes "Ukraine rearm" a noun with a name before it
+        (
+            "A truce would simply let Ukraine rearm, the Kremlin has said.",
+            "Q159",
+            "ceasefire",
             "path_polarity",
             "contra",
         ),

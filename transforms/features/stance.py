@@ -221,6 +221,9 @@ def benefit_reading(v: View) -> str | None:
     words = [c for c in verb.children if c.dep_ in {"dobj", "dative", "iobj"}]
     words += [g for c in verb.children if c.dep_ in {"ccomp", "xcomp"} for g in c.children if g.dep_ == "nsubj"]
     words += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in {"to", "for"} for g in c.children]
+    # The tagger reads "let Ukraine rearm" as a noun with a name before it: the name is who gains.
+    clauses = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp"}]
+    words += [g for w in words + clauses if w.i not in v.context.actor_at for g in w.children if g.dep_ == "compound"]
     beneficiaries = [kb.party_of(v.context.actor_at[w.i]) for w in words if w.i in v.context.actor_at]
     beneficiary = next((b for b in beneficiaries if b is not None), None)
     if beneficiary is None:
