@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection
 from datetime import date
 
-from transforms.cues import Cues
+from transforms.cues import Cues, stance_polarity
 from transforms.parse import Sent, Word
 
 SUBJECT_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "agent"])
@@ -65,7 +65,12 @@ def stance_of(token: Word, cues: Cues) -> str | None:
     if token.pos_ in {"NOUN", "PROPN"}:
         return cues.nouns.get(word) or cues.nouns.get(token.lower_)
     if token.pos_ == "ADJ":
-        return cues.adjectives.get(word) or cues.adjectives.get(token.lower_)
+        found = cues.adjectives.get(word) or cues.adjectives.get(token.lower_)
+        if found is None and word.startswith("un"):
+            # "uninterested in a truce", "unprepared to compromise": the un- form of a word for is against
+            base = cues.adjectives.get(word[2:])
+            found = "opposes" if base is not None and stance_polarity(base) == "pro" else None
+        return found
     return None
 
 

@@ -33,6 +33,7 @@ def _topics(text: str) -> set[tuple[str, bool]]:
         ("Trump is now open to sending Tomahawks to Kyiv.", "military_aid"),  # a plural name the tagger keeps
         ("Berlin will provide two more IRIS-T systems this winter.", "military_aid"),  # a weapon system's name
         ("The chancellor again refused to send Taurus cruise missiles.", "military_aid"),
+        ("Washington briefly stopped sharing intelligence with Kyiv in March.", "military_aid"),  # verb and object
     ],
 )
 def test_a_topic_is_found_by_lemma_and_syntax(text: str, topic: str) -> None:
