@@ -93,6 +93,15 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Russia rejected a plan for a ceasefire.", "Q159", "ceasefire", "holder_cue_class", "rejects"),
         ("Russia rejected a plan for a ceasefire.", "Q159", "ceasefire", "path_polarity", "contra"),
         ("Kyiv demands a ceasefire and refuses any talks.", "Q212", "direct_talks", "path_polarity", "contra"),
+        # a conjunct without a stance of its own shares what governs its head, never the head's own stance
+        (
+            "Moscow voiced concerns that Kyiv could regroup and receive more weapons.",
+            "Q159",
+            "military_aid",
+            "holder_cue_class",
+            "opposes",
+        ),
+        ("Kyiv demanded a truce and received more weapons.", "Q212", "military_aid", "holder_cue_class", "none"),
         ("Moscow has no intention of ending the war.", "Q159", "ceasefire", "path_polarity", "contra"),
         (
             "The idea of sending troops is unacceptable for Russia.",

@@ -158,15 +158,29 @@ class View:
                     return cue
             return None
         part = self.chain[: self.attach + 1] if self.attach is not None else self.chain
+        siblings: set[int] = set()
         for index, token in enumerate(part[:-1]):
             # A speech verb below the holder's word reports what the holder says: "condemned the attacks,
             # saying Putin must agree to a ceasefire" is for the ceasefire, whatever the holder condemned. Not
             # one that is only the means of the holder's act: "pushed back by noting that …" rejects.
             verb = token.pos_ in {"VERB", "AUX"}
+            if (
+                verb
+                and token.dep_ == "conj"
+                and not any(self.cue_at(t) is not None for t in part[: index + 1] if not hit.start <= t.i < hit.end)
+            ):
+                # A conjunct without a stance of its own shares what governs its head, not the head itself:
+                # "concerns that Ukraine could mobilize and receive weapons" are concerns about the weapons.
+                siblings.add(part[index + 1].i)
+                continue
             if (verb and token.dep_ == "conj") or (self.word_class(token) == "speech" and token.dep_ == "advcl"):
                 part = part[: index + 1]
                 break
-        found = [c for c in (self.cue_at(t) for t in part if not hit.start <= t.i < hit.end) if c is not None]
+        found = [
+            c
+            for c in (self.cue_at(t) for t in part if not hit.start <= t.i < hit.end and t.i not in siblings)
+            if c is not None
+        ]
         if not found and self.attach == 0 and self.topic_root.pos_ == "VERB":
             # The holder does the topic itself ("Moscow won't end the war"): the act is its stance.
             return StanceCue(self.topic_root, "accepts", frozenset([self.topic_root.i]))
