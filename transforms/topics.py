@@ -105,18 +105,29 @@ def find_topics(sent: Sent) -> list[TopicHit]:
     return _without_other_pauses(sent, _without_verbs(sent, found))
 
 
+# Prepositions by which a verb of a topic pair takes its object ("presided over the talks", "met with the delegation").
+PAIR_PREPOSITIONS = frozenset(["over", "with"])
+MAX_PAIR_REACH = 4
+
+
 def _pairs(sent: Sent) -> list[TopicHit]:
     """Find a verb and its subject or object that name a topic together: "end the war", "the war must end"."""
     pairs, destinations = topic_pairs(), pair_destinations()
     hits = []
     for token in sent:
-        if token.dep_ not in {"nsubj", "nsubjpass", "dobj", "attr"}:
+        # "presided over the talks", "met with the delegation": the verb's object behind its preposition
+        behind = token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.lower_ in PAIR_PREPOSITIONS
+        # only right behind its verb: a phrase further off hangs there by the parser's guess, and would take in
+        # the words between ("met on Sunday with officials from Ukraine and Europe, and then with the delegation")
+        behind = behind and 0 < token.i - token.head.head.i <= MAX_PAIR_REACH
+        if token.dep_ not in {"nsubj", "nsubjpass", "dobj", "attr"} and not behind:
             continue
-        topic = pairs.get((token.head.keys[1], token.keys[1]))
-        if topic in destinations and not _bound_for(token.head, destinations[topic]):
+        verb = token.head.head if behind else token.head
+        topic = pairs.get((verb.keys[1], token.keys[1]))
+        if topic in destinations and not _bound_for(verb, destinations[topic]):
             continue  # troops sent to Ukraine guard it; troops sent to Kursk fight
         if topic is not None:
-            start, end = min(token.i, token.head.i), max(token.i, token.head.i) + 1
+            start, end = min(token.i, verb.i), max(token.i, verb.i) + 1
             hits.append(TopicHit(start, end, topic, True))
     return hits
 

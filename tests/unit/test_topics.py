@@ -34,6 +34,8 @@ def _topics(text: str) -> set[tuple[str, bool]]:
         ("Berlin will provide two more IRIS-T systems this winter.", "military_aid"),  # a weapon system's name
         ("The chancellor again refused to send Taurus cruise missiles.", "military_aid"),
         ("Washington briefly stopped sharing intelligence with Kyiv in March.", "military_aid"),  # verb and object
+        ("The second round was chaired by the Turkish foreign minister.", "mediation"),  # chairing talks, passive
+        ("Fidan, who presided over the negotiations, spoke first.", "mediation"),  # the object behind "over"
     ],
 )
 def test_a_topic_is_found_by_lemma_and_syntax(text: str, topic: str) -> None:
@@ -95,6 +97,13 @@ def test_an_army_to_be_shrunk_or_capped_is_demilitarization_itself() -> None:
 
 def test_land_alone_is_no_territory() -> None:
     assert "territory" not in {t for t, _ in _topics("The senator bought land in Florida last year.")}
+
+
+def test_a_verbs_object_behind_a_preposition_pairs_with_it_only_close_by() -> None:
+    # "met … with the delegation" far apart: the words between are no part of a direct-talks phrase
+    text = "The envoys met on Sunday with officials from Ukraine and Europe, and then with the delegation."
+    assert ("direct_talks", True) not in _topics(text)
+    assert ("direct_talks", True) in _topics("The envoys met with the delegation on Sunday.")
 
 
 def test_martial_law_is_no_regime_change() -> None:
