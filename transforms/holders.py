@@ -51,6 +51,8 @@ OPENING_QUOTES = frozenset(["“", "«"])
 CLOSING_QUOTES = frozenset(["”", "»"])
 COLLECTIVE_MARKS = frozenset(["both", "two", "each", "all"])
 LEADER_NOUNS = frozenset(["president", "leader", "head"])
+# What an office may be "of" and still be a state's: "the head of the Russian state", "leader of the country".
+STATE_NOUNS = frozenset(["state", "country", "nation", "government", "administration", "republic", "federation"])
 # How many words a headline's speaker may take before its colon ("Ukrainian President Volodymyr Zelensky:").
 HEADLINE_NAME_WORDS = 5
 VIA = ("mention", "role", "collective", "document", "pronoun", "speaker", "context")
@@ -243,7 +245,7 @@ def _roles(context: DocumentContext, sent: Sent) -> list[Holder]:
         when = _office_time(tokens, start)
         if head.tag_ in {"NNS", "NNPS"} or _names_a_person(context, head) or when is None:
             continue
-        person = _office_holder(context, head, office, earlier=when == "earlier")
+        person = _office_holder(context, head, office, earlier=when == "earlier", named_by={t.i for t in span})
         if person is not None:
             context.resolved_at[head.i] = ((person,), "role")
             holders.append(Holder(person, head.i, "role"))
@@ -297,10 +299,22 @@ def _office_time(tokens: list[Word], start: int) -> str | None:
     return "now"
 
 
-def _office_holder(context: DocumentContext, head: Word, office: str, *, earlier: bool = False) -> str | None:
-    """Return who holds the office a role phrase names (who held it before, ``earlier``); None when unclear."""
+def _office_holder(
+    context: DocumentContext, head: Word, office: str, *, earlier: bool = False, named_by: set[int] | None = None
+) -> str | None:
+    """Return who holds the office a role phrase names (who held it before, ``earlier``); None when unclear.
+
+    ``named_by`` holds the words of the office's own name ("head of the delegation"): an "of" beyond them says
+    what the office is of, and one that names no actor nor a state ("the head of the Kremlin's negotiating team")
+    makes the role another body's, no office of the knowledge base.
+    """
     qualifiers = [context.actor_at[t.i] for t in head.subtree if t.i in context.actor_at and t.i < head.i]
     of_phrase = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+    for preposition in of_phrase:
+        objects = [c for c in preposition.children if c.dep_ == "pobj"]
+        outside = named_by is not None and preposition.i not in named_by
+        if outside and objects and all(o.i not in context.actor_at and _not_a_state(o) for o in objects):
+            return None
     qualifiers += [context.actor_at[t.i] for p in of_phrase for t in p.subtree if t.i in context.actor_at]
     # A leader's office staff are their state's ("Putin's spokesman" is the Kremlin's); another person's are not
     # ("Lavrov's spokeswoman" speaks for the ministry, an office of its own).
@@ -316,6 +330,10 @@ def _office_holder(context: DocumentContext, head: Word, office: str, *, earlier
     if qualifiers:
         return None
     return _last_named(context, set(context.kb.office_holders(office, None, context.day, former=earlier)))
+
+
+def _not_a_state(word: Word) -> bool:
+    return word.lemma_.lower() not in STATE_NOUNS
 
 
 def _last_named(context: DocumentContext, persons: set[str]) -> str | None:
@@ -588,7 +606,10 @@ def _resolve(context: DocumentContext, token: Word) -> tuple[str, ...]:
     lower = token.lower_
     if lower in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
         return _antecedent(context, token.sent, token)
-    # "Russian officials", "the Kremlin's negotiators": the actor qualifying the subject noun.
+    # "Russian officials", "the Kremlin's negotiators": the actor qualifying the subject noun; not whose allies
+    # or partners they are ("Ukraine's allies … They pledged" are not Ukraine).
+    if token.lemma_.lower() in load_cues().relation_nouns:
+        return ()
     qualifiers = [context.actor_at[c.i] for c in token.children if c.i in context.actor_at and c.i < token.i]
     return tuple(dict.fromkeys(qualifiers))
 

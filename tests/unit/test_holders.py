@@ -290,3 +290,23 @@ def test_a_headline_speakers_words_are_a_quotation() -> None:
 )
 def test_a_line_with_a_colon_but_no_speaker_is_no_quotation(text: str) -> None:
     assert not any(h.via == "speaker" for h in _holders(text)[0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the head of something else than a state is no leader, whoever's that thing is
+        "The head of the Kremlin's negotiating team rejected the European truce.",
+        "Olga Petrova, head of a Moscow think tank, said the talks were stalling.",
+    ],
+)
+def test_the_head_of_another_body_is_no_leader_of_a_state(text: str) -> None:
+    assert not any(via == "role" and actor in {"Q7747", "Q3881739"} for actor, via in _last(text))
+
+
+def test_the_head_of_a_state_is_its_leader() -> None:
+    assert ("Q7747", "role") in _last("The head of the Russian state said Moscow wanted peace.", date(2025, 6, 1))
+
+
+def test_they_after_whose_allies_is_not_that_actor() -> None:
+    assert ("Q212", "pronoun") not in _last("Ukraine's partners met in London. They pledged more air defence.")
