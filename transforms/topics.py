@@ -102,7 +102,7 @@ def find_topics(sent: Sent) -> list[TopicHit]:
     ]
     found = _without_times(sent, _without_venues(sent, _outermost(_longest(hits + _pairs(sent)))))
     found = _without_lines(sent, _without_frames(sent, _without_aims(sent, found)))
-    return _without_other_pauses(sent, _without_verbs(sent, found))
+    return _without_idioms(sent, _without_other_pauses(sent, _without_verbs(sent, found)))
 
 
 # Prepositions by which a verb of a topic pair takes its object ("presided over the talks", "met with the delegation").
@@ -333,3 +333,15 @@ def _without_lines(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
         return root.dep_ == "pobj" and root.head.lower_ == "along"
 
     return [h for h in hits if not along(h)]
+
+
+def _without_idioms(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
+    """Drop a weak one-word cue that is the bare object of "in": "while martial law is in force", "in exchange"."""
+    doc = sent.doc
+
+    def idiom(hit: TopicHit) -> bool:
+        word = doc[hit.start]
+        bare = not word.children and word.tag_ == "NN"
+        return not hit.strong and hit.end - hit.start == 1 and word.dep_ == "pobj" and word.head.lower_ == "in" and bare
+
+    return [h for h in hits if not idiom(h)]

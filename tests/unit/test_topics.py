@@ -106,6 +106,11 @@ def test_a_verbs_object_behind_a_preposition_pairs_with_it_only_close_by() -> No
     assert ("direct_talks", True) in _topics("The envoys met with the delegation on Sunday.")
 
 
+def test_a_weak_cue_as_the_bare_object_of_in_is_an_idiom() -> None:
+    assert "security_guarantees" not in {t for t, _ in _topics("No vote is held while martial law is in force.")}
+    assert "security_guarantees" in {t for t, _ in _topics("Paris wants a force in Ukraine.")}
+
+
 def test_martial_law_is_no_regime_change() -> None:
     # Extending martial law keeps a government in place; the elections it delays are the cue, not the law.
     assert "regime_change" not in {t for t, _ in _topics("The parliament voted to extend martial law until May.")}
