@@ -51,6 +51,7 @@ OPENING_QUOTES = frozenset(["“", "«"])
 CLOSING_QUOTES = frozenset(["”", "»"])
 COLLECTIVE_MARKS = frozenset(["both", "two", "each", "all"])
 LEADER_NOUNS = frozenset(["president", "leader", "head"])
+PLACE_PREPOSITIONS = frozenset(["in", "at", "from", "near", "outside"])
 # What an office may be "of" and still be a state's: "the head of the Russian state", "leader of the country".
 STATE_NOUNS = frozenset(["state", "country", "nation", "government", "administration", "republic", "federation"])
 # How many words a headline's speaker may take before its colon ("Ukrainian President Volodymyr Zelensky:").
@@ -202,7 +203,7 @@ def _named(context: DocumentContext, sent: Sent) -> list[Holder]:
         actor = context.actor_at.get(token.i)
         if actor is not None and (actor, token.i - 1) != previous:
             root = _mention_root(context, token)
-            if not _titles_a_person(context, root):
+            if not _titles_a_person(context, root) and not _country_of_a_place(token, root):
                 holders.append(Holder(actor, root.i, "mention"))
         previous = (actor, token.i) if actor is not None else None
     return holders
@@ -220,6 +221,24 @@ def _titles_a_person(context: DocumentContext, token: Word) -> bool:
         if current.i in context.resolved_at and context.resolved_at[current.i][1] == "role":
             return True
     return False
+
+
+def _country_of_a_place(first: Word, root: Word) -> bool:
+    """Tell whether a name only says where a place named before it is: "in Istanbul, Turkey", "from Kyiv, Ukraine".
+
+    ``first`` is the name's first word, ``root`` its head word, which must not be a clause's subject ("In Istanbul,
+    Turkey offered to host the talks" names Turkey as the subject).
+    """
+    doc = first.doc
+    if first.i < 2 or doc[first.i - 1].text != ",":
+        return False
+    place = doc[first.i - 2]
+    # the parser may hang it on the verb; a list ("from Trump, European leaders and Zelensky") is no place
+    on_place = root.dep_ in {"appos", "npadvmod", "compound"}
+    after = doc[root.i + 1] if root.i + 1 < len(doc) else None
+    if after is not None and after.pos_ in {"VERB", "AUX"}:
+        return False  # "During the talks in Jeddah, Ukraine agreed …": the parser's appositive is the subject
+    return on_place and place.pos_ == "PROPN" and place.dep_ == "pobj" and place.head.lower_ in PLACE_PREPOSITIONS
 
 
 def _mention_root(context: DocumentContext, token: Word) -> Word:

@@ -310,3 +310,11 @@ def test_the_head_of_a_state_is_its_leader() -> None:
 
 def test_they_after_whose_allies_is_not_that_actor() -> None:
     assert ("Q212", "pronoun") not in _last("Ukraine's partners met in London. They pledged more air defence.")
+
+
+def test_a_country_that_only_places_a_city_is_no_holder() -> None:
+    assert ("Q43", "mention") not in _last("The round was chaired by Hakan Fidan in Istanbul, Turkey")
+    assert ("Q851", "mention") not in _last("Talks were held in Riyadh, Saudi Arabia, on Monday.")
+    # while a country that is the subject after a place is one
+    assert ("Q43", "mention") in _last("In Istanbul, Turkey offered to host the next round.")
+    assert ("Q212", "mention") in _last("During the talks in Jeddah, Ukraine agreed to a truce.")
