@@ -100,6 +100,7 @@ def find_topics(sent: Sent) -> list[TopicHit]:
         TopicHit(sent.start + start, sent.start + end, cues[int(n)].topic, cues[int(n)].strong)
         for start, end, n in _topic_index().find(tokens)
     ]
+    hits += _gerunds(sent)
     found = _without_times(sent, _without_venues(sent, _outermost(_longest(hits + _pairs(sent)))))
     found = _without_lines(sent, _without_frames(sent, _without_aims(sent, found)))
     return _without_idioms(sent, _without_other_pauses(sent, _without_verbs(sent, found)))
@@ -108,6 +109,40 @@ def find_topics(sent: Sent) -> list[TopicHit]:
 # Prepositions by which a verb of a topic pair takes its object ("presided over the talks", "met with the delegation").
 PAIR_PREPOSITIONS = frozenset(["over", "with"])
 MAX_PAIR_REACH = 4
+
+
+@functools.cache
+def _one_word_cues() -> dict[str, tuple[str, bool]]:
+    found: dict[str, tuple[str, bool]] = {}
+    for cue in topic_cues():
+        if len(cue.words) == 1:
+            found.setdefault(cue.words[0], (cue.topic, cue.strong))
+    return found
+
+
+def _gerunds(sent: Sent) -> list[TopicHit]:
+    """Find a gerund the tagger took for a noun of its own lemma: "lost interest in mediating" is mediation.
+
+    Its verb is tried as the word itself less "-ing", with an "e" back, or with a doubled consonant undone.
+    """
+    one_word, hits = _one_word_cues(), []
+    for word in sent:
+        lower = word.lower_
+        if word.pos_ != "NOUN" or not lower.endswith("ing") or word.lemma_.lower() != lower or len(lower) < 6:
+            continue
+        # Used as a verb: bare, as an object ("interest in mediating"), not "the first meeting" nor "a negotiating
+        # partner", and not a cue word of its own.
+        if lower in one_word or word.dep_ not in {"pobj", "dobj"}:
+            continue
+        if any(c.dep_ in {"det", "amod", "poss", "compound", "nummod"} for c in word.children):
+            continue
+        stem = lower[:-3]
+        for verb in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else ""):
+            if verb in one_word:
+                topic, strong = one_word[verb]
+                hits.append(TopicHit(word.i, word.i + 1, topic, strong))
+                break
+    return hits
 
 
 def _pairs(sent: Sent) -> list[TopicHit]:

@@ -139,6 +139,8 @@ def _feature(text: str, actor: str, topic: str, name: str) -> float | str:
         ("Moscow says arms deliveries only drag out the war.", "Q159", "military_aid", "path_polarity", "contra"),
         ("Kyiv said more sanctions would help end the war.", "Q212", "sanctions", "path_polarity", "pro"),
         ("Budapest said sanctions would never end the war.", "Q28", "sanctions", "path_polarity", "contra"),
+        # losing one's interest in a topic gives the stance up
+        ("Washington has lost interest in a truce.", "Q30", "ceasefire", "path_polarity", "contra"),
         # the un- form of an adjective for a topic is against it
         ("Analysts say Moscow remains uninterested in a truce.", "Q159", "ceasefire", "path_polarity", "contra"),
         # a leadership's legitimacy is what regime change denies

@@ -162,7 +162,7 @@ def path_polarity(v: View) -> str:
 
 
 def dropped_stance(v: View, cue: StanceCue | None) -> bool:
-    """Tell whether the holder gives up its own stance noun: "Trump dropped his demand for a ceasefire".
+    """Tell whether the holder gives up its own stance noun: "Trump dropped his demand for a truce", "lost interest".
 
     The noun is the object of a reversal word or a stance word against it whose subject is the holder;
     "Moscow rejected Kyiv's demand" leaves Kyiv's demand standing.
@@ -171,7 +171,8 @@ def dropped_stance(v: View, cue: StanceCue | None) -> bool:
         return False
     verb = cue.token.head
     against = v.candidate.sentence.cue_by_token.get(verb.i)
-    if lemma(verb) not in v.cues.reversal and (against is None or stance_polarity(against.stance) != "contra"):
+    dropping = lemma(verb) in v.cues.reversal or lemma(verb) == "lose"  # "has lost interest in mediating"
+    if not dropping and (against is None or stance_polarity(against.stance) != "contra"):
         return False
     return any(v.candidate.actor_id in v.actors_of(c) for c in verb.children if c.dep_ == "nsubj")
 
