@@ -439,9 +439,10 @@ def _in_denied_report(word: Word, sentence: Sentence, cues: Cues) -> bool:
     clause = next((a for a in [word, *word.ancestors] if a.dep_ in CLAUSE_DEPS), None)
     if clause is None or clause.dep_ not in {"acl", "ccomp"} or lemma(clause.head) not in cues.report_nouns:
         return False
-    verb = clause.head.head
-    while verb.dep_ == "conj" and verb.head is not verb and verb.pos_ not in {"VERB", "AUX"}:
-        verb = verb.head  # "denied reports and rumours that…"
+    noun = clause.head
+    while noun.dep_ == "conj" and noun.head is not noun:
+        noun = noun.head  # "dismissed the claims and the rumours that…": the first noun is the object
+    verb = noun.head
     cue = sentence.cue_by_token.get(verb.i)
     return lemma(verb) in cues.denial_verbs or (cue is not None and cue.stance in {"rejects", "opposes", "refuses"})
 

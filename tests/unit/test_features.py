@@ -801,6 +801,7 @@ def test_a_word_of_a_stance_phrase_names_no_topic(text: str, expected: set[str])
         # what a denied report says is no stance of whom it names
         ("Peskov denied reports that Putin would agree to a truce in May.", "Q7747", None),
         ("The Kremlin brushed off rumours that Putin might attend a summit with Zelensky.", "Q7747", None),
+        ("Peskov dismissed the claims and the rumours that Putin would agree to a truce.", "Q7747", None),
         # a report confirmed, or one nobody denies, keeps its actor
         ("Peskov confirmed reports that Putin would agree to a truce in May.", None, "Q7747"),
         ("Reports say Putin would agree to a truce in May.", None, "Q7747"),
