@@ -371,7 +371,10 @@ def _without_lines(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
 
 
 def _without_idioms(sent: Sent, hits: list[TopicHit]) -> list[TopicHit]:
-    """Drop a weak one-word cue that is the bare object of "in": "while martial law is in force", "in exchange"."""
+    """Drop a weak one-word cue that is the bare object of "in": "while martial law is in force", "in principle".
+
+    "in exchange for …" is no bare object (its "for" hangs on it): the candidates read it as a stance phrase.
+    """
     doc = sent.doc
 
     def idiom(hit: TopicHit) -> bool:
